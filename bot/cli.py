@@ -1,0 +1,147 @@
+"""The `advisor` command: ingest, retrieve, ask, canvas, eval and ui."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from bot.errors import AdvisorError
+from bot.settings import Settings, load_settings
+
+EXIT_ERROR = 1
+EXIT_PARTIAL = 3
+
+
+def _print_json(obj: object) -> None:
+    print(json.dumps(obj, ensure_ascii=False), flush=True)
+
+
+def _inputs(args: argparse.Namespace, name: str) -> Iterator[str]:
+    """The single positional input, or each non-blank line of --batch FILE ('-' is stdin)."""
+    single = getattr(args, name)
+    if args.batch is None:
+        if single is None:
+            raise AdvisorError(f"give a {name} or --batch FILE")
+        yield single
+        return
+    if single is not None:
+        raise AdvisorError(f"give either a {name} or --batch FILE, not both")
+    try:
+        handle = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")
+    except OSError as exc:
+        raise AdvisorError(f"cannot read --batch file {args.batch}: {exc.strerror}") from exc
+    with handle:
+        try:
+            lines = [line.strip() for line in handle]
+        except UnicodeDecodeError as exc:
+            raise AdvisorError(f"--batch file {args.batch} is not UTF-8 text") from exc
+    yield from (line for line in lines if line)
+
+
+def _run_each(
+    args: argparse.Namespace, name: str, one: Callable[[str], dict[str, Any]],
+    show: Callable[[dict[str, Any]], None],
+) -> int:
+    """Run `one` per input; in batch mode a failing input becomes an error line, not a stop."""
+    status = 0
+    for item in _inputs(args, name):
+        if args.batch is None:
+            result = one(item)
+            _print_json(result) if args.json else show(result)
+            continue
+        try:
+            _print_json(one(item))
+        except AdvisorError as exc:
+            _print_json({name: item, "error": str(exc)})
+            status = EXIT_ERROR
+    return status
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.pipeline import ingest
+
+    report = ingest(settings, [Path(p) for p in args.paths] or None, show_progress=True)
+    for source, reason in report.failed:
+        print(f"skipped {source}: {reason}", file=sys.stderr)
+    print(f"{report.summary()} ({settings.data_dir})")
+    return EXIT_PARTIAL if report.partial else 0
+
+
+def cmd_retrieve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.advisor import Advisor
+
+    advisor = Advisor.from_settings(settings)
+
+    def one(question: str) -> dict[str, Any]:
+        hits = advisor.retrieve(question, args.k)
+        return {"question": question, "hits": [h.to_json() for h in hits]}
+
+    def show(result: dict[str, Any]) -> None:
+        for hit in result["hits"]:
+            text = hit["text"].split("\n", 1)[-1].replace("\n", " ")
+            print(f"{hit['rank']}. {hit['section']}  [{hit['score']:.4f}]")
+            print(f"   {text[:240]}{'…' if len(text) > 240 else ''}")
+
+    return _run_each(args, "question", one, show)
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    return number
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse whose usage errors are one line."""
+
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        self.exit(2, f"advisor: error: {message} (see `advisor {self.prog.split()[-1]} -h`)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="advisor", description=__doc__)
+    common = _Parser(add_help=False)
+    common.add_argument("--data-dir", help="where the index lives (env ADVISOR_DATA_DIR)")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("ingest", parents=[common], help="index files or folders")
+    p.add_argument("paths", nargs="*", help="files or folders (default: corpus/)")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("retrieve", parents=[common], help="ranked report chunks for a question")
+    p.add_argument("question", nargs="?")
+    p.add_argument("-k", type=_positive_int, default=5, help="number of hits (default 5)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--batch", metavar="FILE", help="one question per line; JSON lines out")
+    p.set_defaults(func=cmd_retrieve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings(data_dir=args.data_dir)
+        return int(args.func(args, settings))
+    except AdvisorError as exc:
+        print(f"advisor: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("advisor: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - users get one line, never a traceback
+        print(f"advisor: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

