@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -89,6 +91,15 @@ def cmd_retrieve(args: argparse.Namespace, settings: Settings) -> int:
     return _run_each(args, "question", one, show)
 
 
+def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
+    app = Path(__file__).resolve().parents[1] / "ui" / "app.py"
+    if not app.is_file():
+        raise AdvisorError(f"the Streamlit app is missing: {app}")
+    env_dir = {"ADVISOR_DATA_DIR": str(settings.data_dir)}
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), *args.streamlit_args]
+    return subprocess.call(cmd, env={**os.environ, **env_dir})
+
+
 def _positive_int(value: str) -> int:
     try:
         number = int(value)
@@ -122,6 +133,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--batch", metavar="FILE", help="one question per line; JSON lines out")
     p.set_defaults(func=cmd_retrieve)
+
+    p = sub.add_parser("ui", parents=[common], help="start the Streamlit app")
+    p.add_argument("streamlit_args", nargs=argparse.REMAINDER,
+                   help="passed to streamlit run, e.g. --server.port 8600")
+    p.set_defaults(func=cmd_ui)
     return parser
 
 

@@ -64,8 +64,15 @@ class LexicalIndex:
     """A BM25 index plus the chunks it ranks, in index order."""
 
     def __init__(self, retriever: object, chunks: list[Chunk]) -> None:
+        import bm25s
+
         self._bm25 = retriever
         self.chunks = chunks
+        self._headings = bm25s.BM25()
+        self._headings.index(
+            [tokenize(c.section) or ["_empty_"] for c in chunks] or [["_empty_"]],
+            show_progress=False,
+        )
 
     @classmethod
     def build(cls, chunks: Sequence[Chunk]) -> LexicalIndex:
@@ -77,11 +84,18 @@ class LexicalIndex:
         return cls(retriever, list(chunks))
 
     def search(self, query: str, n: int) -> list[tuple[Chunk, float]]:
-        """Top-n chunks by BM25 score; chunks scoring zero are left out."""
+        """Top-n chunks by BM25 over their whole text; chunks scoring zero are left out."""
+        return self._top(self._bm25, query, n)
+
+    def search_headings(self, query: str, n: int) -> list[tuple[Chunk, float]]:
+        """Top-n chunks by BM25 over their heading path alone."""
+        return self._top(self._headings, query, n)
+
+    def _top(self, index: object, query: str, n: int) -> list[tuple[Chunk, float]]:
         terms = tokenize(query)
         if not terms or not self.chunks:
             return []
-        scores = np.asarray(self._bm25.get_scores(terms))  # type: ignore[attr-defined]
+        scores = np.asarray(index.get_scores(terms))  # type: ignore[attr-defined]
         n = min(n, len(scores))
         top = np.argpartition(-scores, n - 1)[:n]
         top = top[np.argsort(-scores[top], kind="stable")]

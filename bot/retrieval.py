@@ -10,6 +10,7 @@ from typing import Any
 from bot.embedding import Embedder
 from bot.errors import AdvisorError, StoreMissingError
 from bot.lexical import LexicalIndex
+from bot.query import expand
 from bot.settings import Settings
 from bot.store import IndexState, Store, chunk_from_record
 from bot.types import Chunk, Hit
@@ -121,8 +122,10 @@ class Retriever:
         live = self._current()
         n = max(k, self.settings.candidates)
         dense = self.dense(live, question, n)
-        lexical = live.lexical.search(question, n)
-        return fuse(dense, lexical, k, self.settings)
+        expanded = expand(question)
+        lexical = live.lexical.search(expanded, n)
+        headings = live.lexical.search_headings(expanded, n)
+        return fuse(dense, lexical, k, self.settings, headings)
 
 
 def fuse(
@@ -130,8 +133,9 @@ def fuse(
     lexical: list[tuple[Chunk, float]],
     k: int,
     settings: Settings,
+    headings: list[tuple[Chunk, float]] | None = None,
 ) -> list[Hit]:
-    """Reciprocal-rank fusion of two rankings into the top-k hits."""
+    """Reciprocal-rank fusion of the dense, BM25 and heading rankings into the top-k hits."""
     scores: dict[str, float] = {}
     chunks: dict[str, Chunk] = {}
     dense_scores: dict[str, float] = {}
@@ -139,6 +143,7 @@ def fuse(
     for weight, ranking, raw in (
         (settings.dense_weight, dense, dense_scores),
         (settings.lexical_weight, lexical, lexical_scores),
+        (settings.heading_weight, headings or [], {}),
     ):
         for rank, (chunk, score) in enumerate(ranking, start=1):
             chunks.setdefault(chunk.id, chunk)

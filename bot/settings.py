@@ -49,15 +49,18 @@ class Settings(BaseSettings):
         description="Folder of a sentence-transformers model; empty means the packaged MiniLM.",
     )
     chunk_max_tokens: int = Field(
-        default=160, ge=32, le=256, description="Largest chunk, in MiniLM tokens."
+        default=240, ge=32, le=256, description="Largest chunk, in MiniLM tokens."
     )
     top_k: int = Field(default=5, ge=1, le=50, description="Hits retrieved for a question.")
     candidates: int = Field(
         default=30, ge=1, le=500, description="Hits each retriever proposes before fusion."
     )
-    rrf_k: int = Field(default=60, ge=1, description="Reciprocal-rank-fusion constant.")
+    rrf_k: int = Field(default=10, ge=1, description="Reciprocal-rank-fusion constant.")
     dense_weight: float = Field(default=1.0, ge=0, description="Weight of the dense ranking.")
     lexical_weight: float = Field(default=1.0, ge=0, description="Weight of the BM25 ranking.")
+    heading_weight: float = Field(
+        default=0.25, ge=0, description="Weight of the BM25 ranking over heading paths alone."
+    )
     max_question_chars: int = Field(
         default=2000, ge=10, description="Longest question accepted, in characters."
     )

@@ -89,7 +89,7 @@ class Citation:
 
 @dataclass(frozen=True)
 class Answer:
-    """A grounded answer: text with [n] markers, the citations they refer to, and how it was made."""
+    """A grounded answer: text with [n] markers, its citations, and how it was made."""
 
     question: str
     text: str
@@ -111,7 +111,7 @@ class Answer:
 
 @dataclass(frozen=True)
 class Bullet:
-    """One canvas bullet with the citations it rests on; from_report is False for advisor suggestions."""
+    """A canvas bullet and its citations; from_report is False for advisor suggestions."""
 
     text: str
     citations: tuple[Citation, ...] = ()

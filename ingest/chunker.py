@@ -1,4 +1,4 @@
-"""Section-aware chunking: one chunk per section where it fits, sentence-bounded splits otherwise."""
+"""Section-aware chunking: a section is one chunk where it fits, else split at sentences."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def _units(body: str) -> Iterator[str]:
 
 def _split_words(unit: str, budget: int, count: TokenCount) -> Iterator[str]:
     """Last resort for one over-long sentence: cut it between words."""
-    words, part = unit.split(), []
+    words, part = unit.split(), list[str]()
     for word in words:
         if part and count(" ".join([*part, word])) > budget:
             yield " ".join(part)
@@ -68,7 +68,7 @@ def chunk_blocks(
     source: str,
     title: str,
     count: TokenCount,
-    max_tokens: int = 160,
+    max_tokens: int = 240,
 ) -> list[Chunk]:
     """Turn loaded blocks into chunks whose text starts with their heading path."""
     chunks: list[Chunk] = []
