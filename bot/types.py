@@ -131,6 +131,7 @@ class CanvasBlock:
 
     key: str
     bullets: tuple[Bullet, ...] = ()
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,7 @@ class Canvas:
     recommendations: tuple[Bullet, ...] = field(default=())
     mode: str = "evidence"
     notice: str | None = None
+    refinements: tuple[str, ...] = field(default=())
 
     def block(self, key: str) -> CanvasBlock:
         for b in self.blocks:
@@ -166,4 +168,6 @@ class Canvas:
             "archetypes": [{"name": a.name, "score": round(a.score, 4)} for a in self.archetypes],
             "blocks": {b.key: [x.to_json() for x in b.bullets] for b in self.blocks},
             "recommendations": [r.to_json() for r in self.recommendations],
+            "notes": {b.key: b.note for b in self.blocks if b.note},
+            "refinements": list(self.refinements),
         }
