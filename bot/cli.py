@@ -91,6 +91,13 @@ def cmd_retrieve(args: argparse.Namespace, settings: Settings) -> int:
     return _run_each(args, "question", one, show)
 
 
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from evals.run import run_eval
+
+    out = Path(args.out) if args.out else None
+    return run_eval(settings, args.json, args.backend, args.subset, out)
+
+
 def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
     app = Path(__file__).resolve().parents[1] / "ui" / "app.py"
     if not app.is_file():
@@ -133,6 +140,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--batch", metavar="FILE", help="one question per line; JSON lines out")
     p.set_defaults(func=cmd_retrieve)
+
+    p = sub.add_parser("eval", parents=[common], help="run the eval suite: table, report, chart")
+    p.add_argument("--json", action="store_true", help="print the results as JSON")
+    p.add_argument("--backend", choices=["evidence", "ollama", "openai", "llamacpp"],
+                   help="answer backend to evaluate (default: ADVISOR_BACKEND)")
+    p.add_argument("--subset", action="store_true", help="only the fast CI subset of the gold set")
+    p.add_argument("--out", metavar="DIR", help="results folder (default evals/results/<time>/)")
+    p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("ui", parents=[common], help="start the Streamlit app")
     p.add_argument("streamlit_args", nargs=argparse.REMAINDER,

@@ -1,0 +1,235 @@
+"""The evaluation suite behind `advisor eval` and the CI gate: retrieval, answers, canvases.
+
+Retrieval is scored here (recall@1, recall@5, MRR, context size); answers and canvases are
+scored by `evals.answer_eval` and `evals.canvas_eval` when the advisor can answer and draft.
+Every call to `retrieve`, `ask` and `draft_canvas` is timed, giving latency per stage.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from evals.gold import Brief, GoldQuestion, load_briefs, load_gold
+from evals.metrics import first_rank, latency_summary, mean, reciprocal_rank
+from evals.thresholds import THRESHOLDS, check
+
+K = 5
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class EvalResult:
+    """Metrics, per-question rows, latencies per stage and run details of one eval run."""
+
+    metrics: dict[str, float | None]
+    latency: dict[str, dict[str, float]]
+    questions: tuple[dict[str, Any], ...]
+    info: dict[str, Any]
+    by_category: dict[str, dict[str, float]] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def verdicts(self) -> dict[str, bool]:
+        """Pass/fail for each thresholded metric that was measured."""
+        return check({k: v for k, v in self.metrics.items() if v is not None})
+
+    @property
+    def passed(self) -> bool:
+        return all(self.verdicts.values())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "info": self.info,
+            "metrics": self.metrics,
+            "thresholds": {
+                t.metric: {"op": t.op, "bound": t.bound, "label": t.label} for t in THRESHOLDS
+            },
+            "pass": self.verdicts,
+            "passed": self.passed,
+            "latency": self.latency,
+            "by_category": self.by_category,
+            "questions": list(self.questions),
+            **self.extra,
+        }
+
+
+class Timed:
+    """Wraps an Advisor and records how long each retrieve, ask and draft_canvas call takes."""
+
+    STAGES = {"retrieve": "retrieve", "ask": "ask", "draft_canvas": "canvas"}
+
+    def __init__(self, advisor: Any) -> None:
+        self._advisor = advisor
+        self.times: dict[str, list[float]] = defaultdict(list)
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._advisor, name)
+        stage = self.STAGES.get(name)
+        if stage is None or not callable(attr):
+            return attr
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return attr(*args, **kwargs)
+            finally:
+                self.times[stage].append((time.perf_counter() - start) * 1000)
+
+        return timed
+
+
+def standalone_question(advisor: Any, question: GoldQuestion) -> str:
+    """The question to retrieve with: follow-ups are rewritten the way the ask path does it."""
+    if not question.history:
+        return question.question
+    rewrite = getattr(advisor, "standalone_question", None)
+    if callable(rewrite):
+        return str(rewrite(question.question, list(question.history)))
+    previous = [t["content"] for t in question.history if t.get("role") == "user"]
+    return f"{previous[-1]} {question.question}" if previous else question.question
+
+
+def evaluate_retrieval(
+    advisor: Any, questions: Sequence[GoldQuestion], k: int = K
+) -> tuple[dict[str, float | None], list[dict[str, Any]]]:
+    """Recall@1, recall@k, MRR and mean top-k context characters over answerable questions."""
+    rows: list[dict[str, Any]] = []
+    for q in questions:
+        if not q.answerable:
+            continue
+        query = standalone_question(advisor, q)
+        hits = advisor.retrieve(query, k)
+        rank = first_rank([h.chunk.text for h in hits], q.snippets)
+        rows.append({
+            "id": q.id, "category": q.category, "query": query, "rank": rank,
+            "context_chars": sum(len(h.chunk.text) for h in hits),
+            "sections": [h.chunk.section for h in hits],
+        })
+    n = len(rows)
+    metrics: dict[str, float | None] = {
+        "recall@1": sum(r["rank"] == 1 for r in rows) / n if n else None,
+        f"recall@{k}": sum(r["rank"] is not None for r in rows) / n if n else None,
+        "mrr": mean(reciprocal_rank(r["rank"]) for r in rows),
+        "mean_context_chars": mean(r["context_chars"] for r in rows),
+        "answerable_questions": float(n),
+    }
+    return metrics, rows
+
+
+def _by_category(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        groups[row["category"]].append(row)
+    return {
+        cat: {
+            "n": float(len(g)),
+            f"recall@{K}": sum(r["rank"] is not None for r in g) / len(g),
+            "mrr": sum(reciprocal_rank(r["rank"]) for r in g) / len(g),
+        }
+        for cat, g in sorted(groups.items())
+    }
+
+
+def _numeric(result: dict[str, Any]) -> dict[str, float | None]:
+    return {
+        k: (float(v) if v is not None else None)
+        for k, v in result.items()
+        if v is None or (isinstance(v, int | float) and not isinstance(v, bool))
+    }
+
+
+def _answers(timed: Timed, questions: Sequence[GoldQuestion]) -> dict[str, Any] | None:
+    if not callable(getattr(timed._advisor, "ask", None)):
+        return None
+    try:
+        from evals.answer_eval import evaluate_answers
+    except ImportError:
+        return None
+    return dict(evaluate_answers(timed, list(questions)))
+
+
+def _canvases(timed: Timed, briefs: Sequence[Brief]) -> dict[str, Any] | None:
+    if not callable(getattr(timed._advisor, "draft_canvas", None)):
+        return None
+    try:
+        from evals.canvas_eval import evaluate_canvases
+    except ImportError:
+        return None
+    return dict(evaluate_canvases(timed, list(briefs)))
+
+
+def run_suite(
+    advisor: Any,
+    subset: bool = False,
+    questions: Sequence[GoldQuestion] | None = None,
+    briefs: Sequence[Brief] | None = None,
+    progress: Progress | None = None,
+    whole_report: bool | None = None,
+) -> EvalResult:
+    """Run the eval over the gold set (or its CI subset) and the canvas briefs."""
+    say = progress or (lambda _msg: None)
+    questions = list(questions if questions is not None else load_gold(subset=subset))
+    briefs = list(briefs if briefs is not None else load_briefs())
+    timed = Timed(advisor)
+    started = time.perf_counter()
+
+    say(f"retrieval: {sum(q.answerable for q in questions)} answerable questions")
+    metrics, rows = evaluate_retrieval(timed, questions)
+    extra: dict[str, Any] = {"retrieval": rows}
+    parts = ["retrieval"]
+
+    say(f"answers: {len(questions)} questions")
+    answers = _answers(timed, questions)
+    if answers is not None:
+        metrics.update(_numeric(answers))
+        extra["answers"] = {k: v for k, v in answers.items() if k not in metrics}
+        parts.append("answers")
+
+    say(f"canvases: {len(briefs)} briefs")
+    canvases = _canvases(timed, briefs)
+    if canvases is not None:
+        metrics.update(_numeric(canvases))
+        extra["canvases"] = {k: v for k, v in canvases.items() if k not in metrics}
+        parts.append("canvases")
+
+    backend = _backend_name(advisor)
+    if whole_report is None:
+        whole_report = backend != "evidence"
+    if whole_report and answers is not None:
+        from evals.whole_report import evaluate_whole_report
+
+        say("baseline: the whole report in the prompt")
+        extra["whole_report"] = evaluate_whole_report(advisor, questions)
+
+    latency = {stage: latency_summary(times) for stage, times in timed.times.items() if times}
+    info = {
+        "timestamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "subset": subset,
+        "backend": backend,
+        "questions": len(questions),
+        "briefs": len(briefs),
+        "parts": parts,
+        "k": K,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+    return EvalResult(
+        metrics=metrics,
+        latency=latency,
+        questions=tuple(rows),
+        info=info,
+        by_category=_by_category(rows),
+        extra={k: v for k, v in extra.items() if k != "retrieval"},
+    )
+
+
+def _backend_name(advisor: Any) -> str:
+    settings = getattr(advisor, "settings", None)
+    llm = getattr(settings, "llm", None)
+    if llm is not None:
+        return str(getattr(llm, "name", "custom"))
+    return str(getattr(settings, "backend", "evidence"))
