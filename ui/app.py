@@ -1,31 +1,31 @@
-"""Streamlit app: ask the report a question (minimal page; the full app builds on it)."""
+"""Streamlit app: chat with the report, draft a canvas, browse the report.
+
+Run with `advisor ui` (or `streamlit run ui/app.py`); standard Streamlit server options pass
+through (`advisor ui --server.port 8600 --server.headless true`, or STREAMLIT_* variables).
+The index comes from ADVISOR_DATA_DIR and the backend from ADVISOR_BACKEND and friends.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
-from bot import Advisor
-from bot.errors import AdvisorError
+from ui.sidebar import render_sidebar
 
+HERE = Path(__file__).resolve().parent
 
-@st.cache_resource(show_spinner="Loading the embedding model…")
-def get_advisor() -> Advisor:
-    return Advisor.from_settings()
+st.set_page_config(
+    page_title="Manufacturing Business Model Advisor",
+    page_icon="🏭",
+    layout="wide",
+)
 
-
-st.set_page_config(page_title="Manufacturing Business Model Advisor", page_icon="🏭")
-st.title("Manufacturing Business Model Advisor")
-st.caption("Grounded in the World Manufacturing Report 2023 — New Business Models.")
-question = st.chat_input("Ask about the report")
-if question:
-    with st.chat_message("user"):
-        st.markdown(question)
-    with st.chat_message("assistant"):
-        try:
-            hits = get_advisor().retrieve(question, 5)
-        except AdvisorError as exc:
-            st.error(str(exc))
-        else:
-            for hit in hits:
-                st.markdown(f"**{hit.chunk.section}**")
-                st.text(hit.chunk.text.split("\n", 1)[-1])
+pages = [
+    st.Page(HERE / "chat.py", title="Chat", icon="💬", url_path="chat", default=True),
+    st.Page(HERE / "canvas_page.py", title="Canvas", icon="🧩", url_path="canvas"),
+    st.Page(HERE / "report_page.py", title="Report", icon="📘", url_path="report"),
+]
+page = st.navigation(pages, position="top")
+render_sidebar()
+page.run()

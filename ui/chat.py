@@ -1,0 +1,151 @@
+"""Chat page: questions and streamed, cited answers; follow-ups carry the conversation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from bot.errors import AdvisorError
+from bot.types import Answer
+from ui.components import citation_chips, md_escape, mode_label, safe_markdown
+from ui.sidebar import set_notice
+from ui.state import current_advisor, session_list
+
+TURNS = "chat-turns"
+EXAMPLES = (
+    "What revenue streams suit a servitised business model?",
+    "Which key partners does a circular business model need?",
+    "What are the challenges of business model innovation?",
+)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One question and the answer it got."""
+
+    question: str
+    answer: Answer
+
+
+def history(turns: list[Turn]) -> list[dict[str, str]]:
+    """Prior turns as chat messages, oldest first, for follow-up questions."""
+    messages: list[dict[str, str]] = []
+    for turn in turns:
+        messages.append({"role": "user", "content": turn.question})
+        messages.append({"role": "assistant", "content": turn.answer.text})
+    return messages
+
+
+def transcript(turns: list[Turn]) -> str:
+    """The conversation as Markdown, with each answer's sources."""
+    lines = ["# Conversation with the Manufacturing Business Model Advisor", ""]
+    for i, turn in enumerate(turns, start=1):
+        lines += [f"## {i}. {turn.question}", "", turn.answer.text.strip(), ""]
+        if turn.answer.notice:
+            lines += [f"> {turn.answer.notice}", ""]
+        if turn.answer.citations:
+            lines.append("Sources:")
+            lines += [f"- [{c.n}] {c.chunk.section} ({c.chunk.source})"
+                      for c in turn.answer.citations]
+            lines.append("")
+        lines += [f"*{mode_label(turn.answer.mode)}*", ""]
+    return "\n".join(lines)
+
+
+def render_answer(answer: Answer, key: str, streamed: bool = False) -> None:
+    """An answer's text (unless it was just streamed), notice, citations and mode."""
+    if answer.refused:
+        st.warning(safe_markdown(answer.text), icon="🚫")
+    elif not streamed:
+        st.markdown(safe_markdown(answer.text))
+    if answer.notice:
+        st.warning(md_escape(answer.notice), icon="⚠️")
+    citation_chips(answer.citations, key=key)
+    st.caption(md_escape(mode_label(answer.mode)))
+
+
+class StreamedAnswer:
+    """Wraps Advisor.stream: yields the text pieces, keeps the final Answer when it arrives."""
+
+    def __init__(self, events: Iterator[Any]) -> None:
+        self._events = events
+        self.answer: Answer | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        while True:
+            try:
+                event = next(self._events)
+            except StopIteration as stop:
+                if isinstance(stop.value, Answer):
+                    self.answer = stop.value
+                return
+            if isinstance(event, Answer):
+                self.answer = event
+            elif isinstance(event, str) and event:
+                yield event
+
+
+def _respond(question: str, turns: list[Turn]) -> Answer | None:
+    """Stream the answer into the page; None (with the error shown) if it failed."""
+    try:
+        advisor = current_advisor()
+        stream = StreamedAnswer(iter(advisor.stream(question, history=history(turns))))
+        placeholder = st.empty()
+        pieces: list[str] = []
+        for piece in stream:
+            pieces.append(piece)
+            placeholder.markdown(safe_markdown("".join(pieces)) + " ▌")
+        answer = stream.answer
+        if answer is None:
+            answer = advisor.ask(question, history=history(turns))
+        if answer.refused:
+            placeholder.empty()
+        else:
+            placeholder.markdown(safe_markdown(answer.text))
+    except AdvisorError as exc:
+        st.error(md_escape(str(exc)))
+        return None
+    set_notice(answer.notice)
+    render_answer(answer, key=f"turn-{len(turns)}", streamed=True)
+    return answer
+
+
+def render() -> None:
+    st.title("Ask the report")
+    st.caption("Answers come from the World Manufacturing Report 2023 and cite the sections "
+               "they rely on; questions outside the report are declined.")
+    turns: list[Turn] = session_list(TURNS)
+    with st.container(horizontal=True, key="chat-tools"):
+        if st.button("Clear chat", key="clear-chat", icon="🧹", disabled=not turns):
+            turns.clear()
+            set_notice(None)
+            st.rerun()
+        st.download_button(
+            "Download transcript", transcript(turns), file_name="advisor-conversation.md",
+            mime="text/markdown", key="download-transcript", icon="⬇️", disabled=not turns,
+            on_click="ignore",
+        )
+    for i, turn in enumerate(turns):
+        with st.chat_message("user"):
+            st.markdown(md_escape(turn.question))
+        with st.chat_message("assistant"):
+            render_answer(turn.answer, key=f"turn-{i}")
+    if not turns:
+        st.caption("Try: " + " · ".join(md_escape(q) for q in EXAMPLES))
+    question = st.chat_input("Ask about manufacturing business models", key="chat-input")
+    if not question:
+        return
+    with st.chat_message("user"):
+        st.markdown(md_escape(question))
+    with st.chat_message("assistant"):
+        answer = _respond(question, turns)
+    if answer is not None:
+        turns.append(Turn(question=question, answer=answer))
+        st.rerun()
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,123 @@
+"""Small building blocks shared by the pages: safe text, citation chips, the nine-box grid.
+
+Every piece of user or document text is either escaped Markdown or `st.text`; nothing here
+passes `unsafe_allow_html`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+import streamlit as st
+
+from bot.report import BLOCK_TITLES
+from bot.types import SECTION_SEP, Bullet, Citation
+
+MODE_LABELS: dict[str, str] = {
+    "evidence": "Evidence mode: quotes the report itself, no language model",
+    "ollama": "Ollama",
+    "openai": "OpenAI-compatible server",
+    "llamacpp": "Local GGUF model (llama.cpp)",
+}
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&~$=:])")
+_HTML_ISH = re.compile(r"([<>$])")
+
+
+def md_escape(text: str) -> str:
+    """Text that Markdown shows literally: no formatting, links, images, LaTeX or HTML."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def safe_markdown(text: str) -> str:
+    """Keep an answer's Markdown (bullets, bold) but show any HTML, images or LaTeX literally."""
+    return _HTML_ISH.sub(r"\\\1", text).replace("![", "!\\[")
+
+
+def mode_label(mode: str) -> str:
+    """How the UI names a generation mode."""
+    return MODE_LABELS.get(mode, mode)
+
+
+def short_section(section: str, width: int = 38) -> str:
+    """The last one or two parts of a section path, shortened for a chip label."""
+    parts = section.split(SECTION_SEP) if section else ["(no section)"]
+    label = parts[-1] if len(parts) < 3 else f"{parts[-2]} › {parts[-1]}"
+    return label if len(label) <= width else label[: width - 1] + "…"
+
+
+def body_text(text: str, section: str) -> str:
+    """A chunk's text without the heading path it starts with."""
+    head, _, rest = text.partition("\n")
+    return rest if head.strip() == section.strip() and rest else text
+
+
+def citation_chips(citations: Sequence[Citation], key: str) -> None:
+    """A row of numbered chips; opening one shows the section path and the full chunk text."""
+    if not citations:
+        return
+    with st.container(horizontal=True, gap="small", key=f"chips-{key}"):
+        for c in citations:
+            label = f"[{c.n}] {md_escape(short_section(c.chunk.section))}"
+            with st.popover(label, key=f"cite-{key}-{c.n}"):
+                st.markdown(f"**[{c.n}]** {md_escape(c.chunk.section or '(no section)')}")
+                where = c.chunk.source + (f", page {c.chunk.page}" if c.chunk.page else "")
+                st.caption(md_escape(where))
+                st.text(c.chunk.text)
+
+
+def bullet_line(bullet: Bullet) -> str:
+    """A bullet as escaped Markdown with its citation numbers; suggestions are marked."""
+    refs = "".join(f"\\[{c.n}\\]" for c in bullet.citations)
+    mark = "" if bullet.from_report else " *(suggestion)*"
+    return f"- {md_escape(bullet.text)} {refs}{mark}".rstrip()
+
+
+BulletRenderer = Callable[[str, Sequence[Bullet]], None]
+
+
+def _plain_bullets(key: str, bullets: Sequence[Bullet]) -> None:
+    for b in bullets:
+        st.markdown(bullet_line(b))
+    cites = {c.chunk.id: c for b in bullets for c in b.citations}
+    citation_chips(sorted(cites.values(), key=lambda c: c.n), key=key)
+
+
+def block_box(key: str, bullets: Sequence[Bullet], render: BulletRenderer, prefix: str) -> None:
+    """One bordered canvas block: title, then its bullets (or a note that it is empty)."""
+    with st.container(border=True, key=f"{prefix}-box-{key}"):
+        st.markdown(f"**{BLOCK_TITLES.get(key, key)}**")
+        if bullets:
+            render(key, bullets)
+        else:
+            st.caption("Nothing listed here.")
+
+
+def nine_box(
+    blocks: dict[str, Sequence[Bullet]],
+    prefix: str,
+    render: BulletRenderer | None = None,
+) -> None:
+    """The classic Business Model Canvas layout of nine blocks.
+
+    Top row: partners | activities over resources | value propositions |
+    relationships over channels | segments; bottom row: cost structure | revenue streams.
+    """
+    draw = render or (lambda key, bullets: _plain_bullets(f"{prefix}-{key}", bullets))
+    top = st.columns(5, gap="small")
+    layout = (
+        ("key_partners",),
+        ("key_activities", "key_resources"),
+        ("value_propositions",),
+        ("customer_relationships", "channels"),
+        ("customer_segments",),
+    )
+    for column, keys in zip(top, layout, strict=True):
+        with column:
+            for key in keys:
+                block_box(key, blocks.get(key, ()), draw, prefix)
+    bottom = st.columns(2, gap="small")
+    for column, key in zip(bottom, ("cost_structure", "revenue_streams"), strict=True):
+        with column:
+            block_box(key, blocks.get(key, ()), draw, prefix)

@@ -1,0 +1,133 @@
+"""Sidebar: the backend in use and its settings, backend notices, the index, adding documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from bot import Advisor
+from bot.errors import AdvisorError
+from bot.settings import Settings
+from ingest.loaders import SUPPORTED_SUFFIXES
+from ui.components import md_escape, mode_label
+from ui.state import current_advisor, current_settings
+
+NOTICE_KEY = "backend-notice"
+UPLOADS = "uploads"
+_SECRET_WORDS = ("key", "token", "secret", "password")
+
+
+def backend_name(settings: Settings) -> str:
+    """The backend answering questions: an injected one's name, else the configured one."""
+    llm = settings.llm
+    return str(getattr(llm, "name", "custom")) if llm is not None else settings.backend
+
+
+def backend_settings(settings: Settings) -> dict[str, str]:
+    """The settings of the configured backend (fields named after it), secrets masked."""
+    prefix = f"{settings.backend}_"
+    shown: dict[str, str] = {}
+    for name in type(settings).model_fields:
+        if not name.startswith(prefix):
+            continue
+        value = getattr(settings, name)
+        secret = any(word in name for word in _SECRET_WORDS)
+        shown[name] = ("••••" if value else "(not set)") if secret else str(value)
+    return shown
+
+
+def set_notice(notice: str | None) -> None:
+    """Remember the latest backend notice (e.g. a fallback to evidence mode) for the sidebar."""
+    st.session_state[NOTICE_KEY] = notice
+
+
+def _health(advisor: Advisor) -> str | None:
+    """None when the backend answers a cheap check, else the one-line reason it does not."""
+    check = getattr(advisor, "check_backend", None)
+    if check is None:
+        return None
+    try:
+        result = check()
+    except AdvisorError as exc:
+        return str(exc)
+    return result if isinstance(result, str) and result else None
+
+
+def render_backend(advisor: Advisor | None, settings: Settings) -> None:
+    name = backend_name(settings)
+    st.subheader("Backend")
+    st.markdown(f"**{md_escape(mode_label(name))}**")
+    for field, value in backend_settings(settings).items():
+        st.caption(f"{md_escape(field)}: {md_escape(value)}")
+    if name != "evidence" and advisor is not None:
+        if st.button("Check the backend", key="check-backend", width="stretch"):
+            problem = _health(advisor)
+            set_notice(problem and f"The {name} backend is unreachable: {problem}")
+            if problem is None:
+                st.success("The backend answers.")
+    notice = st.session_state.get(NOTICE_KEY)
+    if notice:
+        st.warning(md_escape(notice), icon="⚠️")
+
+
+def _save_uploads(files: list, folder: Path) -> list[Path]:  # type: ignore[type-arg]
+    folder.mkdir(parents=True, exist_ok=True)
+    saved = []
+    for upload in files:
+        target = folder / Path(upload.name).name
+        target.write_bytes(upload.getvalue())
+        saved.append(target)
+    return saved
+
+
+def render_documents(advisor: Advisor) -> None:
+    st.subheader("Documents")
+    try:
+        st.caption(f"{advisor.retriever.chunk_count} chunks indexed in {advisor.store.where}")
+    except AdvisorError as exc:
+        st.caption(md_escape(str(exc)))
+    files = st.file_uploader(
+        "Add documents to the index",
+        type=[s.lstrip(".") for s in sorted(SUPPORTED_SUFFIXES)],
+        accept_multiple_files=True,
+        key="uploads",
+    )
+    if not files or not st.button("Index them", key="ingest", type="primary", width="stretch"):
+        return
+    bar = st.progress(0.0, text="Reading the files…")
+
+    def progress(stage: str, done: int, total: int) -> None:
+        verb = {"load": "Reading", "embed": "Embedding"}.get(stage, stage.title())
+        bar.progress(done / max(total, 1), text=f"{verb} {done}/{total}")
+
+    try:
+        paths = _save_uploads(list(files), advisor.settings.data_dir / UPLOADS)
+        report = advisor.ingest(paths, progress=progress, show_progress=False)
+    except AdvisorError as exc:
+        bar.empty()
+        st.error(md_escape(str(exc)))
+        return
+    bar.progress(1.0, text="Done")
+    st.success(md_escape(report.summary()))
+    for source, reason in report.failed:
+        st.warning(md_escape(f"Skipped {source}: {reason}"))
+
+
+def render_sidebar() -> None:
+    """Draw the sidebar for this session."""
+    with st.sidebar:
+        try:
+            settings = current_settings()
+        except AdvisorError as exc:
+            st.error(md_escape(str(exc)))
+            return
+        try:
+            advisor: Advisor | None = current_advisor()
+        except AdvisorError as exc:
+            advisor = None
+            st.error(md_escape(str(exc)))
+        render_backend(advisor, settings)
+        if advisor is not None:
+            st.divider()
+            render_documents(advisor)

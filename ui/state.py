@@ -1,0 +1,50 @@
+"""The advisor each browser session uses: models load once per process, state stays per session."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from bot import Advisor
+from bot.embedding import Embedder, load_embedder
+from bot.settings import Settings, load_settings
+
+# A session may carry a ready Advisor under this key (tests inject one with a fake backend).
+ADVISOR_KEY = "advisor"
+
+
+@st.cache_resource(show_spinner="Loading the embedding model…")
+def _embedder(model_path: str) -> Embedder:
+    return load_embedder(model_path)
+
+
+@st.cache_resource(show_spinner=False)
+def _advisor(fingerprint: str, _settings: Settings) -> Advisor:
+    """One Advisor per distinct configuration, shared by every session of this process."""
+    return Advisor(_settings, embedder=_embedder(_settings.model_path()))
+
+
+def current_settings() -> Settings:
+    """Settings of this session's advisor (environment variables, ADVISOR_ prefix)."""
+    injected = st.session_state.get(ADVISOR_KEY)
+    if isinstance(injected, Advisor):
+        return injected.settings
+    return load_settings()
+
+
+def current_advisor() -> Advisor:
+    """The advisor serving this session (AdvisorError with a one-line fix if misconfigured)."""
+    injected = st.session_state.get(ADVISOR_KEY)
+    if isinstance(injected, Advisor):
+        return injected
+    settings = load_settings()
+    return _advisor(settings.model_dump_json(), settings)
+
+
+def session_list(key: str) -> list[Any]:
+    """A list kept in this session's state (created empty on first use)."""
+    if key not in st.session_state:
+        st.session_state[key] = []
+    value: list[Any] = st.session_state[key]
+    return value
