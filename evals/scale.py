@@ -86,7 +86,9 @@ def synthetic_chunks(n: int, seed: int = 7) -> Iterator[Chunk]:
         yield Chunk.create(f"{section}\n" + " ".join(sentences), section, SOURCE)
 
 
-def projected_vectors(texts: list[str], dim: int, buckets: int = 4096, seed: int = 11) -> np.ndarray:
+def projected_vectors(
+    texts: list[str], dim: int, buckets: int = 4096, seed: int = 11
+) -> np.ndarray:
     """Unit vectors from hashed word counts times a fixed Gaussian matrix (no model)."""
     proj = np.random.default_rng(seed).standard_normal((buckets, dim)).astype(np.float32)
     out = np.empty((len(texts), dim), dtype=np.float32)
