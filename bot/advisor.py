@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.embedding import Embedder, load_embedder
 from bot.retrieval import Retriever
 from bot.settings import Settings, load_settings
 from bot.store import Store
-from bot.types import Hit
+from bot.types import Answer, Hit
+
+if TYPE_CHECKING:
+    from bot.answer import Answerer, StreamItem
+    from bot.llm import ChatBackend
 
 
 class Advisor:
@@ -21,6 +25,8 @@ class Advisor:
         self.store = Store(settings)
         self.embedder = embedder or load_embedder(settings.model_path())
         self.retriever = Retriever(settings, self.store, self.embedder)
+        self._canvases: Any = None
+        self._answerer: Answerer | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, **overrides: Any) -> Advisor:
@@ -30,6 +36,61 @@ class Advisor:
     def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
         """The k best report chunks for a question (hybrid dense + BM25)."""
         return self.retriever.retrieve(question, k)
+
+    @property
+    def answerer(self) -> Answerer:
+        """The ask pipeline, with the configured chat backend built on first use."""
+        if self._answerer is None:
+            from bot.answer import Answerer
+            from bot.llm import build_backend
+
+            self._answerer = Answerer(self.settings, self.retriever, build_backend(self.settings))
+        return self._answerer
+
+    @property
+    def llm(self) -> ChatBackend | None:
+        """The configured chat backend, or None in evidence mode."""
+        return self.answerer.llm
+
+    def ask(self, question: str, history: Sequence[dict[str, str]] | None = None) -> Answer:
+        """A grounded answer with [n] citations, or a refusal when the report does not cover it.
+
+        history is the conversation so far as {"role", "content"} dicts; a follow-up is made
+        standalone from it before retrieval.
+        """
+        return self.answerer.ask(question, history)
+
+    def stream(
+        self, question: str, history: Sequence[dict[str, str]] | None = None
+    ) -> Iterator[StreamItem]:
+        """The answer as it is produced: str pieces of text, then the complete Answer last.
+
+        The final Answer is authoritative (it may replace the streamed text with a refusal or
+        an evidence-mode fallback); show the pieces as they arrive, then render Answer.text
+        and Answer.citations.
+        """
+        return self.answerer.stream(question, history)
+
+    @property
+    def canvases(self) -> Any:
+        """The canvas service (bot.canvas_service.CanvasService) of this advisor."""
+        if self._canvases is None:
+            from bot.canvas_service import CanvasService
+
+            self._canvases = CanvasService(self.settings, self.store, self.retriever, self.embedder)
+        return self._canvases
+
+    def draft_canvas(self, brief: str) -> Any:
+        """A Business Model Canvas (bot.types.Canvas) drafted for a company brief."""
+        return self.canvases.draft(brief)
+
+    def refine_canvas(self, canvas: Any, instruction: str) -> Any:
+        """The canvas with only the blocks an instruction affects re-drafted."""
+        return self.canvases.refine(canvas, instruction)
+
+    def gap_analysis(self, canvas: Any, archetype: str | None = None) -> Any:
+        """What the best-fitting report canvas has that a company's canvas (JSON/Markdown) lacks."""
+        return self.canvases.gaps(canvas, archetype)
 
     def ingest(self, paths: Sequence[Path] | None = None, **kwargs: Any) -> Any:
         """Index files or folders into this advisor's store (see ingest.pipeline.ingest)."""

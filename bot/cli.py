@@ -91,6 +91,27 @@ def cmd_retrieve(args: argparse.Namespace, settings: Settings) -> int:
     return _run_each(args, "question", one, show)
 
 
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.advisor import Advisor
+
+    advisor = Advisor.from_settings(settings)
+
+    def one(question: str) -> dict[str, Any]:
+        return advisor.ask(question).to_json()
+
+    def show(result: dict[str, Any]) -> None:
+        if result.get("notice"):
+            print(f"note: {result['notice']}", file=sys.stderr)
+        print(result["answer"])
+        if result["citations"]:
+            print("\nSources:")
+        for cite in result["citations"]:
+            page = f", p. {cite['page']}" if cite.get("page") else ""
+            print(f"[{cite['n']}] {cite['section']} ({cite['source']}{page})")
+
+    return _run_each(args, "question", one, show)
+
+
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from evals.run import run_eval
 
@@ -140,6 +161,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--batch", metavar="FILE", help="one question per line; JSON lines out")
     p.set_defaults(func=cmd_retrieve)
+
+    p = sub.add_parser("ask", parents=[common], help="a grounded answer with citations")
+    p.add_argument("question", nargs="?")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--batch", metavar="FILE", help="one question per line; JSON lines out")
+    p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("eval", parents=[common], help="run the eval suite: table, report, chart")
     p.add_argument("--json", action="store_true", help="print the results as JSON")

@@ -1,0 +1,181 @@
+"""Whether the report covers a question: off-topic intents, unknown specifics, weak evidence.
+
+Three independent signals, each refusing on its own:
+
+1. an off-topic intent: the question asks for code, shopping advice or general trivia;
+2. a specific the report never mentions: a number (a year, a standard) or a proper name that is
+   absent from the indexed text while the best dense match is only moderate;
+3. weak evidence: the best dense cosine is low and most content words of the question do not
+   occur in the indexed text at all.
+
+The thresholds were calibrated on evals/gold.jsonl (answerable versus out_of_scope) and
+deliberately kept loose: each signal has a wide margin on both sides of the gold set.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bot.lexical import tokenize
+from bot.types import Chunk, Hit
+
+# Below this best dense cosine, a question must share most content words with the report.
+WEAK_DENSE = 0.30
+# Share of the question's content words that must occur in the report when dense is weak.
+MIN_KNOWN_SHARE = 0.5
+# An unknown proper name refuses only when the best dense cosine is below this.
+ENTITY_DENSE = 0.5
+# Shortest shared prefix that counts as the same word (brazilian ~ brazil, contribut~ion).
+PREFIX = 5
+
+_OFF_TOPIC: tuple[tuple[str, str], ...] = (
+    ("coding", r"\b(write|debug|fix|generate|implement|refactor)\b[^.?!]{0,40}\b(code|function|"
+               r"script|program|class|method|query|regex|algorithm)\b"),
+    ("coding", r"\b(python|javascript|typescript|java|c\+\+|c#|golang|sql|html|css|bash|"
+               r"powershell)\b"),
+    ("purchasing", r"\b(which|what)\b[^.?!]{0,40}\b(brand|vendor|supplier)s?\b[^.?!]{0,30}"
+                   r"\b(buy|purchase|choose|pick|order)\b"),
+    ("purchasing", r"\bshould (i|we) (buy|purchase|order)\b"),
+    ("purchasing", r"\b(current|market|stock|share|spot) price\b|\bprice of\b"),
+    ("purchasing", r"\bhow much (does|do|is|are|will)\b[^.?!]{0,40}\bcost\b"),
+    ("trivia", r"\bweather\b|\bforecast for\b|\brecipes?\b|\bbak(e|ing)\b|\bcook(ing)?\b"),
+    ("trivia", r"\bcapital (city )?of\b|\bwho won\b|\bworld cup\b|\bolympic\w*\b"),
+    ("trivia", r"\b(movie|film|song|lyrics|celebrity|horoscope|joke)s?\b"),
+)
+_OFF_TOPIC_RE = tuple((name, re.compile(p, re.IGNORECASE)) for name, p in _OFF_TOPIC)
+
+# Question wording that says nothing about the topic.
+_WORDING = frozenset(
+    tokenize(
+        "kind kinds type types way ways thing things make makes made need needs use used work "
+        "works come comes say says said suggest suggests mean means meant describe describes "
+        "happen actually really example examples main one ones get gets go goes like look know"
+    )
+)
+
+# Adjectives of place folded into the place names the contributor list uses.
+_DEMONYMS = {
+    "swiss": "switzerland", "brazilian": "brazil", "italian": "italy", "german": "germany",
+    "french": "france", "swedish": "sweden", "danish": "denmark", "american": "usa",
+    "us": "usa", "u.s.": "usa", "mexican": "mexico", "canadian": "canada", "finnish": "finland",
+    "serbian": "serbia", "dutch": "netherlands", "spanish": "spain", "british": "uk",
+    "chinese": "china", "japanese": "japan", "norwegian": "norway", "portuguese": "portugal",
+}
+_DEMONYM_RE = re.compile(r"\b(" + "|".join(re.escape(k) for k in _DEMONYMS) + r")\b")
+_RAW_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
+
+
+def fold_demonyms(text: str) -> str:
+    """The text with place adjectives ("Swiss") followed by the place name ("Switzerland")."""
+    return _DEMONYM_RE.sub(lambda m: f"{m.group(1)} {_DEMONYMS[m.group(1)]}", text)
+
+
+def off_topic_intent(question: str) -> str | None:
+    """The kind of off-topic request (coding, purchasing, trivia), or None."""
+    for name, pattern in _OFF_TOPIC_RE:
+        if pattern.search(question):
+            return name
+    return None
+
+
+@dataclass(frozen=True)
+class ScopeCheck:
+    """The verdict on one question, with the signals behind it."""
+
+    in_scope: bool
+    reason: str
+    max_dense: float
+    known_share: float
+    unknown: tuple[str, ...] = ()
+
+
+class Vocabulary:
+    """Stemmed words of the indexed chunks, with prefix-tolerant lookup."""
+
+    def __init__(self, chunks: Sequence[Chunk]) -> None:
+        words: set[str] = set()
+        for chunk in chunks:
+            words.update(tokenize(chunk.text))
+            words.update(tokenize(chunk.section))
+        self.words = words
+        self._sorted = sorted(words)
+
+    def knows(self, token: str) -> bool:
+        if token in self.words:
+            return True
+        if len(token) < PREFIX:
+            return False
+        i = bisect.bisect_left(self._sorted, token)
+        if i < len(self._sorted) and self._sorted[i].startswith(token):
+            return True
+        return any(token[:n] in self.words for n in range(PREFIX, len(token)))
+
+
+def _specifics(question: str) -> list[str]:
+    """Numbers, acronyms and capitalised words after the first word: likely named things."""
+    out = []
+    for i, match in enumerate(_RAW_WORD.finditer(question)):
+        word = match.group(0)
+        if any(ch.isdigit() for ch in word):
+            out.append(word)
+        elif i > 0 and word[0].isupper() and word.lower() not in _DEMONYMS:
+            out.append(word)
+        elif len(word) > 1 and word.isupper() and word.lower() not in _DEMONYMS:
+            out.append(word)
+    return out
+
+
+class ScopeGuard:
+    """Decides whether the indexed report covers a question, from its retrieved hits."""
+
+    def __init__(self, chunks: Callable[[], Sequence[Chunk]], token: Callable[[], object]) -> None:
+        self._chunks = chunks
+        self._token = token
+        self._vocab: tuple[object, Vocabulary] | None = None
+        self._lock = threading.Lock()
+
+    def vocabulary(self) -> Vocabulary:
+        token = self._token()
+        cached = self._vocab
+        if cached is not None and cached[0] == token:
+            return cached[1]
+        with self._lock:
+            vocab = Vocabulary(self._chunks())
+            self._vocab = (token, vocab)
+            return vocab
+
+    def check(self, question: str, hits: Sequence[Hit]) -> ScopeCheck:
+        """In scope unless one of the three signals (see the module docstring) fires."""
+        vocab = self.vocabulary()
+        max_dense = max((h.dense_score for h in hits if h.dense_score is not None), default=-1.0)
+        folded = fold_demonyms(question)
+        content = [t for t in tokenize(folded) if t not in _WORDING]
+        known = [t for t in content if vocab.knows(t)]
+        share = len(known) / len(content) if content else 0.0
+
+        def verdict(ok: bool, reason: str, unknown: Sequence[str] = ()) -> ScopeCheck:
+            return ScopeCheck(ok, reason, max_dense, share, tuple(unknown))
+
+        intent = off_topic_intent(question)
+        if intent is not None:
+            return verdict(False, f"off-topic:{intent}")
+        if not hits:
+            return verdict(False, "no-evidence")
+        unknown_numbers: list[str] = []
+        unknown_names: list[str] = []
+        for word in _specifics(question):
+            tokens = tokenize(word)
+            if tokens and not all(vocab.knows(t) for t in tokens):
+                digits = any(ch.isdigit() for ch in word)
+                (unknown_numbers if digits else unknown_names).append(word)
+        if unknown_numbers:
+            return verdict(False, "unknown-number", unknown_numbers)
+        if unknown_names and max_dense < ENTITY_DENSE:
+            return verdict(False, "unknown-name", unknown_names)
+        if max_dense < WEAK_DENSE and share < MIN_KNOWN_SHARE:
+            return verdict(False, "weak-evidence")
+        return verdict(True, "covered")

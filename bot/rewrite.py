@@ -1,0 +1,103 @@
+"""Follow-up questions made standalone before retrieval.
+
+With a model, the model rewrites the follow-up from the conversation. Without one (or when the
+model's rewrite is unusable), the subject of the last turns is carried into the query: the
+business model they discussed, the recommendation number, the contributors list or the topic.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.llm import BackendError, ChatBackend
+from bot.prompts import rewrite_messages
+from bot.subjects import subjects_in
+
+Turn = dict[str, str]
+
+_DEPENDENT = re.compile(
+    r"^\s*(and|also|what about|how about|then|so)\b|\b(it|its|it's|they|them|their|this|that|"
+    r"these|those|such|same|former|latter|the model|that model|this model)\b",
+    re.IGNORECASE,
+)
+_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10,
+}
+_RECOMMENDATION = re.compile(
+    r"\b(?:recommendation\s*(?:no\.?|number|#)?\s*(\d{1,2})|(\d{1,2})(?:st|nd|rd|th)?\s+"
+    r"recommendation|(" + "|".join(_ORDINALS) + r")\s+recommendation)\b",
+    re.IGNORECASE,
+)
+_CONTRIBUTORS = re.compile(
+    r"\b(contribut\w*|affiliat\w*|universit\w*|institut\w*|authors?|wrote)\b", re.IGNORECASE
+)
+_TOPICS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bwhy\b.*\b(matter|important|innovat\w*)\b", re.IGNORECASE),
+     "manufacturing business model innovation"),
+    (re.compile(r"\b(trend|economy)\b", re.IGNORECASE), "innovation trends"),
+    (re.compile(r"\bclosing\b", re.IGNORECASE), "closing statement"),
+)
+MAX_REWRITE_CHARS = 400
+
+
+def needs_rewrite(question: str, history: Sequence[Turn] | None) -> bool:
+    """Whether a question leans on earlier turns (pronouns, "and ...", no subject of its own)."""
+    if not history:
+        return False
+    if subjects_in(question) and not _DEPENDENT.search(question):
+        return False
+    return bool(_DEPENDENT.search(question)) or len(question.split()) <= 6
+
+
+def _subject_of(text: str) -> str | None:
+    rec = _RECOMMENDATION.search(text)
+    if rec:
+        number = rec.group(1) or rec.group(2) or str(_ORDINALS[rec.group(3).lower()])
+        return f"recommendation {number}"
+    found = subjects_in(text)
+    if found:
+        return f"{found[0].label} business model"
+    if _CONTRIBUTORS.search(text):
+        return "contributors"
+    for pattern, topic in _TOPICS:
+        if pattern.search(text):
+            return topic
+    return None
+
+
+def carry_context(question: str, history: Sequence[Turn]) -> str:
+    """The follow-up with the subject of the last turns appended in brackets."""
+    users = [t.get("content", "") for t in history if t.get("role") == "user"]
+    others = [t.get("content", "") for t in history if t.get("role") != "user"]
+    subject = None
+    for text in [*reversed(users), *reversed(others)]:
+        subject = _subject_of(text)
+        if subject:
+            break
+    extra = []
+    if subject and subject.split()[0].lower() not in question.lower():
+        extra.append(subject)
+    return f"{question} ({', '.join(extra)})" if extra else question
+
+
+def rewrite(question: str, history: Sequence[Turn] | None, llm: ChatBackend | None) -> str:
+    """A standalone version of the question (the question itself when it already is one)."""
+    if not history or not needs_rewrite(question, history):
+        return question
+    fallback = carry_context(question, history)
+    if llm is None:
+        return fallback
+    try:
+        text = llm.complete(rewrite_messages(question, history)).strip()
+    except BackendError:
+        return fallback
+    line = text.splitlines()[0].strip().strip('"').strip() if text else ""
+    if len(line) < 8 or len(line) > MAX_REWRITE_CHARS or "NOT_IN_REPORT" in line:
+        return fallback
+    # A weak model may drop the subject: make sure the carried one is still there.
+    subject = _subject_of(fallback)
+    if subject and subject.split()[0].lower() not in line.lower():
+        line = f"{line} ({subject})"
+    return line
