@@ -17,14 +17,16 @@ HERE = Path(__file__).resolve().parent
 
 st.set_page_config(
     page_title="Manufacturing Business Model Advisor",
-    page_icon="🏭",
+    page_icon=":material/factory:",
     layout="wide",
 )
 
 pages = [
-    st.Page(HERE / "chat.py", title="Chat", icon="💬", url_path="chat", default=True),
-    st.Page(HERE / "canvas_page.py", title="Canvas", icon="🧩", url_path="canvas"),
-    st.Page(HERE / "report_page.py", title="Report", icon="📘", url_path="report"),
+    st.Page(HERE / "chat.py", title="Chat", icon=":material/chat:", default=True),
+    st.Page(HERE / "canvas_page.py", title="Canvas", icon=":material/dashboard:",
+            url_path="canvas"),
+    st.Page(HERE / "report_page.py", title="Report", icon=":material/menu_book:",
+            url_path="report"),
 ]
 page = st.navigation(pages, position="top")
 render_sidebar()

@@ -10,7 +10,7 @@ import streamlit as st
 
 from bot.errors import AdvisorError
 from bot.types import Answer
-from ui.components import citation_chips, md_escape, mode_label, safe_markdown
+from ui.components import DOWNLOAD, citation_chips, md_escape, mode_label, safe_markdown
 from ui.sidebar import set_notice
 from ui.state import current_advisor, session_list
 
@@ -58,11 +58,11 @@ def transcript(turns: list[Turn]) -> str:
 def render_answer(answer: Answer, key: str, streamed: bool = False) -> None:
     """An answer's text (unless it was just streamed), notice, citations and mode."""
     if answer.refused:
-        st.warning(safe_markdown(answer.text), icon="🚫")
+        st.warning(safe_markdown(answer.text), icon=":material/block:")
     elif not streamed:
         st.markdown(safe_markdown(answer.text))
     if answer.notice:
-        st.warning(md_escape(answer.notice), icon="⚠️")
+        st.warning(md_escape(answer.notice), icon=":material/warning:")
     citation_chips(answer.citations, key=key)
     st.caption(md_escape(mode_label(answer.mode)))
 
@@ -119,14 +119,15 @@ def render() -> None:
                "they rely on; questions outside the report are declined.")
     turns: list[Turn] = session_list(TURNS)
     with st.container(horizontal=True, key="chat-tools"):
-        if st.button("Clear chat", key="clear-chat", icon="🧹", disabled=not turns):
+        if st.button("Clear chat", key="clear-chat", icon=":material/delete_sweep:",
+                     disabled=not turns):
             turns.clear()
             set_notice(None)
             st.rerun()
         st.download_button(
             "Download transcript", transcript(turns), file_name="advisor-conversation.md",
-            mime="text/markdown", key="download-transcript", icon="⬇️", disabled=not turns,
-            on_click="ignore",
+            mime="text/markdown", key="download-transcript", icon=DOWNLOAD,
+            disabled=not turns, on_click="ignore",
         )
     for i, turn in enumerate(turns):
         with st.chat_message("user"):

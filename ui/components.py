@@ -14,8 +14,10 @@ import streamlit as st
 from bot.report import BLOCK_TITLES
 from bot.types import SECTION_SEP, Bullet, Citation
 
+DOWNLOAD = ":material/download:"
 MODE_LABELS: dict[str, str] = {
     "evidence": "Evidence mode: quotes the report itself, no language model",
+    "evidence-fallback": "Evidence mode (the language model failed, see the notice)",
     "ollama": "Ollama",
     "openai": "OpenAI-compatible server",
     "llamacpp": "Local GGUF model (llama.cpp)",
@@ -40,10 +42,10 @@ def mode_label(mode: str) -> str:
     return MODE_LABELS.get(mode, mode)
 
 
-def short_section(section: str, width: int = 38) -> str:
-    """The last one or two parts of a section path, shortened for a chip label."""
+def short_section(section: str, width: int = 38, compact: bool = False) -> str:
+    """The last one (compact) or two parts of a section path, shortened for a chip label."""
     parts = section.split(SECTION_SEP) if section else ["(no section)"]
-    label = parts[-1] if len(parts) < 3 else f"{parts[-2]} › {parts[-1]}"
+    label = parts[-1] if len(parts) < 3 or compact else f"{parts[-2]} › {parts[-1]}"
     return label if len(label) <= width else label[: width - 1] + "…"
 
 
@@ -53,13 +55,14 @@ def body_text(text: str, section: str) -> str:
     return rest if head.strip() == section.strip() and rest else text
 
 
-def citation_chips(citations: Sequence[Citation], key: str) -> None:
+def citation_chips(citations: Sequence[Citation], key: str, compact: bool = False) -> None:
     """A row of numbered chips; opening one shows the section path and the full chunk text."""
     if not citations:
         return
     with st.container(horizontal=True, gap="small", key=f"chips-{key}"):
         for c in citations:
-            label = f"[{c.n}] {md_escape(short_section(c.chunk.section))}"
+            name = short_section(c.chunk.section, 24 if compact else 38, compact)
+            label = f"[{c.n}] {md_escape(name)}"
             with st.popover(label, key=f"cite-{key}-{c.n}"):
                 st.markdown(f"**[{c.n}]** {md_escape(c.chunk.section or '(no section)')}")
                 where = c.chunk.source + (f", page {c.chunk.page}" if c.chunk.page else "")
@@ -67,10 +70,10 @@ def citation_chips(citations: Sequence[Citation], key: str) -> None:
                 st.text(c.chunk.text)
 
 
-def bullet_line(bullet: Bullet) -> str:
-    """A bullet as escaped Markdown with its citation numbers; suggestions are marked."""
+def bullet_line(bullet: Bullet, edited: bool = False) -> str:
+    """A bullet as escaped Markdown with its citation numbers; suggestions and edits are marked."""
     refs = "".join(f"\\[{c.n}\\]" for c in bullet.citations)
-    mark = "" if bullet.from_report else " *(suggestion)*"
+    mark = " *(edited)*" if edited else "" if bullet.from_report else " *(suggestion)*"
     return f"- {md_escape(bullet.text)} {refs}{mark}".rstrip()
 
 
@@ -81,7 +84,7 @@ def _plain_bullets(key: str, bullets: Sequence[Bullet]) -> None:
     for b in bullets:
         st.markdown(bullet_line(b))
     cites = {c.chunk.id: c for b in bullets for c in b.citations}
-    citation_chips(sorted(cites.values(), key=lambda c: c.n), key=key)
+    citation_chips(sorted(cites.values(), key=lambda c: c.n), key=key, compact=True)
 
 
 def block_box(key: str, bullets: Sequence[Bullet], render: BulletRenderer, prefix: str) -> None:

@@ -42,16 +42,20 @@ def set_notice(notice: str | None) -> None:
     st.session_state[NOTICE_KEY] = notice
 
 
-def _health(advisor: Advisor) -> str | None:
-    """None when the backend answers a cheap check, else the one-line reason it does not."""
+def backend_problem(advisor: Advisor) -> str | None:
+    """None when the backend answers a one-word request, else the one-line reason it does not."""
     check = getattr(advisor, "check_backend", None)
-    if check is None:
-        return None
     try:
-        result = check()
-    except AdvisorError as exc:
-        return str(exc)
-    return result if isinstance(result, str) and result else None
+        if callable(check):
+            result = check()
+            return result if isinstance(result, str) and result else None
+        llm = advisor.llm
+        if llm is None:
+            return None
+        reply = llm.complete([{"role": "user", "content": "Reply with the word OK."}])
+    except Exception as exc:  # noqa: BLE001 - any failure is what the check reports
+        return " ".join(str(exc).split())[:200] or type(exc).__name__
+    return None if reply.strip() else "it returned an empty reply"
 
 
 def render_backend(advisor: Advisor | None, settings: Settings) -> None:
@@ -62,13 +66,14 @@ def render_backend(advisor: Advisor | None, settings: Settings) -> None:
         st.caption(f"{md_escape(field)}: {md_escape(value)}")
     if name != "evidence" and advisor is not None:
         if st.button("Check the backend", key="check-backend", width="stretch"):
-            problem = _health(advisor)
+            with st.spinner("Asking the backend…"):
+                problem = backend_problem(advisor)
             set_notice(problem and f"The {name} backend is unreachable: {problem}")
             if problem is None:
                 st.success("The backend answers.")
     notice = st.session_state.get(NOTICE_KEY)
     if notice:
-        st.warning(md_escape(notice), icon="⚠️")
+        st.warning(md_escape(notice), icon=":material/warning:")
 
 
 def _save_uploads(files: list, folder: Path) -> list[Path]:  # type: ignore[type-arg]
