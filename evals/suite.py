@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from evals.gold import Brief, GoldQuestion, load_briefs, load_gold
-from evals.metrics import first_rank, latency_summary, mean, reciprocal_rank
+from evals.metrics import first_rank, latency_summary, mean, reciprocal_rank, relevant
 from evals.thresholds import THRESHOLDS, check
 
 K = 5
@@ -66,6 +66,7 @@ class Timed:
     def __init__(self, advisor: Any) -> None:
         self._advisor = advisor
         self.times: dict[str, list[float]] = defaultdict(list)
+        self.answers: dict[str, list[Any]] = defaultdict(list)
 
     def __getattr__(self, name: str) -> Any:
         attr = getattr(self._advisor, name)
@@ -76,9 +77,12 @@ class Timed:
         def timed(*args: Any, **kwargs: Any) -> Any:
             start = time.perf_counter()
             try:
-                return attr(*args, **kwargs)
+                result = attr(*args, **kwargs)
             finally:
                 self.times[stage].append((time.perf_counter() - start) * 1000)
+            if stage == "ask" and args:
+                self.answers[str(args[0])].append(result)
+            return result
 
         return timed
 
@@ -87,9 +91,13 @@ def standalone_question(advisor: Any, question: GoldQuestion) -> str:
     """The question to retrieve with: follow-ups are rewritten the way the ask path does it."""
     if not question.history:
         return question.question
-    rewrite = getattr(advisor, "standalone_question", None)
-    if callable(rewrite):
-        return str(rewrite(question.question, list(question.history)))
+    try:
+        from bot.rewrite import rewrite
+    except ImportError:
+        rewrite = None
+    if rewrite is not None:
+        llm = getattr(advisor, "llm", None) if hasattr(advisor, "ask") else None
+        return str(rewrite(question.question, list(question.history), llm))
     previous = [t["content"] for t in question.history if t.get("role") == "user"]
     return f"{previous[-1]} {question.question}" if previous else question.question
 
@@ -139,8 +147,24 @@ def _numeric(result: dict[str, Any]) -> dict[str, float | None]:
     return {
         k: (float(v) if v is not None else None)
         for k, v in result.items()
-        if v is None or (isinstance(v, int | float) and not isinstance(v, bool))
+        if (v is None or (isinstance(v, int | float) and not isinstance(v, bool)))
+        and not k.endswith("_ms")
     }
+
+
+def citation_precision(timed: Timed, questions: Sequence[GoldQuestion]) -> float | None:
+    """Share of the citations of answered gold questions that hold a snippet or a key term."""
+    good = total = 0
+    for q in questions:
+        if not q.answerable:
+            continue
+        for answer in timed.answers.get(q.question, []):
+            if getattr(answer, "refused", False):
+                continue
+            for citation in answer.citations:
+                total += 1
+                good += relevant(citation.chunk.text, q.snippets, q.key_terms)
+    return good / total if total else None
 
 
 def _answers(timed: Timed, questions: Sequence[GoldQuestion]) -> dict[str, Any] | None:
@@ -187,6 +211,7 @@ def run_suite(
     answers = _answers(timed, questions)
     if answers is not None:
         metrics.update(_numeric(answers))
+        metrics["citation_precision"] = citation_precision(timed, questions)
         extra["answers"] = {k: v for k, v in answers.items() if k not in metrics}
         parts.append("answers")
 
