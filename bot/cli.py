@@ -112,6 +112,67 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     return _run_each(args, "question", one, show)
 
 
+def _read_input(name: str) -> str:
+    """The text of a file named on the command line ('-' is stdin), or a one-line error."""
+    try:
+        if name == "-":
+            return sys.stdin.read()
+        return Path(name).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise AdvisorError(f"cannot read {name}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise AdvisorError(f"{name} is not UTF-8 text") from exc
+
+
+def cmd_canvas(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.advisor import Advisor
+    from bot.canvas_export import canvas_to_markdown, export_canvas
+
+    if args.out and args.batch is not None:
+        raise AdvisorError("--out writes one canvas: use it without --batch")
+    kinds = (".md", ".markdown", ".json") + (() if args.gaps else (".png",))
+    if args.out and Path(args.out).suffix.lower() not in kinds:
+        raise AdvisorError(f"--out must end in {', '.join(kinds)}, not {args.out!r}")
+    advisor = Advisor.from_settings(settings)
+    if args.gaps is not None:
+        if args.brief is not None or args.batch is not None:
+            raise AdvisorError("--gaps FILE analyses an existing canvas: give no brief or --batch")
+        report = advisor.gap_analysis(_read_input(args.gaps), args.archetype)
+        if args.out:
+            out = Path(args.out)
+            text = (json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
+                    if out.suffix.lower() == ".json" else report.to_markdown())
+            try:
+                out.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise AdvisorError(f"cannot write {out}: {exc.strerror}") from exc
+            print(f"wrote {out}: {report.gap_count} gap(s) against the {report.archetype} canvas")
+        else:
+            _print_json(report.to_json()) if args.json else print(report.to_markdown(), end="")
+        return 0
+    drafted: list[Any] = []
+
+    def one(brief: str) -> dict[str, Any]:
+        canvas = advisor.draft_canvas(brief)
+        for instruction in args.refine or ():
+            canvas = advisor.refine_canvas(canvas, instruction)
+        drafted.append(canvas)
+        if args.out:
+            export_canvas(canvas, Path(args.out))
+        return canvas.to_json()
+
+    def show(result: dict[str, Any]) -> None:
+        if result.get("notice"):
+            print(f"note: {result['notice']}", file=sys.stderr)
+        if args.out:
+            top = result["archetypes"][0]
+            print(f"wrote {args.out} (best fit: {top['name']} {top['score']:.2f})")
+        else:
+            print(canvas_to_markdown(drafted[-1]), end="")
+
+    return _run_each(args, "brief", one, show)
+
+
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from evals.run import run_eval
 
@@ -167,6 +228,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--batch", metavar="FILE", help="one question per line; JSON lines out")
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("canvas", parents=[common], help="draft a Business Model Canvas")
+    p.add_argument("brief", nargs="?", help="a short description of your company")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--out", metavar="FILE", help="write the canvas to FILE.md, .json or .png")
+    p.add_argument("--batch", metavar="FILE", help="one brief per line; JSON lines out")
+    p.add_argument("--refine", metavar="TEXT", action="append",
+                   help="re-draft the blocks this instruction is about (repeatable)")
+    p.add_argument("--gaps", metavar="FILE",
+                   help="compare your canvas (JSON or Markdown, '-' for stdin) with the report's")
+    p.add_argument("--archetype", help="with --gaps: compare with this archetype, not the best fit")
+    p.set_defaults(func=cmd_canvas)
 
     p = sub.add_parser("eval", parents=[common], help="run the eval suite: table, report, chart")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
