@@ -20,7 +20,7 @@ from bot.refusal import ScopeCheck, ScopeGuard
 from bot.retrieval import Retriever, validate_question
 from bot.rewrite import Turn, rewrite
 from bot.settings import Settings
-from bot.subjects import Subject, comparison, subject_query
+from bot.subjects import Subject, comparison, subject_query, targeted_section
 from bot.types import Answer, Hit
 
 StreamItem = str | Answer
@@ -70,7 +70,23 @@ class Answerer:
         prefixes: list[str] = []
         if subjects and scope.in_scope:
             hits, prefixes = self._comparison_hits(standalone, hits, subjects)
+        elif scope.in_scope:
+            hits = self._targeted_hits(standalone, hits)
         return Prepared(question, standalone, tuple(hits), scope, tuple(subjects), tuple(prefixes))
+
+    def _targeted_hits(self, question: str, hits: list[Hit]) -> list[Hit]:
+        """The exact canvas block a question names (model + block) first, then the rest."""
+        target = targeted_section(question)
+        if target is None:
+            return hits
+        query, section = target
+        found = [h for h in hits if h.chunk.section == section]
+        if not found:
+            found = [h for h in self.retriever.retrieve(query, 8) if h.chunk.section == section]
+        if not found:
+            return hits
+        rest = [h for h in hits if h.chunk.id not in {f.chunk.id for f in found}]
+        return [*found, *rest][: max(self.settings.top_k, len(found))]
 
     def _comparison_hits(
         self, question: str, hits: list[Hit], subjects: Sequence[Subject]
@@ -102,12 +118,13 @@ class Answerer:
         mode = FALLBACK if notice else EVIDENCE
         if not prepared.scope.in_scope:
             return self.refusal(prepared, mode)
+        parents = self.guard.vocabulary().parents
         if prepared.subjects:
             raw = compose_comparison(
-                prepared.standalone, prepared.hits, prepared.subjects, prepared.prefixes
+                prepared.standalone, prepared.hits, prepared.subjects, prepared.prefixes, parents
             )
         else:
-            raw = compose(prepared.standalone, prepared.hits)
+            raw = compose(prepared.standalone, prepared.hits, parents)
         text, citations = validate(raw, prepared.hits)
         if not citations:
             return self.refusal(prepared, mode)

@@ -21,14 +21,15 @@ from bot.subjects import Subject
 from bot.types import SECTION_SEP, Hit
 
 MAX_SECTIONS = 3  # sections quoted for an ordinary question
-MAX_TOP_ITEMS = 8  # bullets from the best chunk
+MAX_TOP_ITEMS = 8  # matching bullets from the best chunk when it is a long list
 MAX_OTHER_ITEMS = 4  # bullets from each further chunk
 MAX_ITEM_CHARS = 300
 RELATIVE_SCORE = 0.55  # a further chunk must score this share of the best fused score
 RELATIVE_ITEM = 0.5  # in a long chunk, bullets must score this share of the best bullet
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“(])")
+_SENTENCE = re.compile(r"(?<!\bProf\.)(?<!\bDr\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\bNo\.)"
+                       r"(?<=[.!?])\s+(?=[A-Z\"“(])")
 _LABEL = re.compile(r"^\*\*(.+?):?\*\*:?\s*$")
 _GENERIC = frozenset(tokenize("business model models manufacturing manufacturer manufacturers"))
 
@@ -90,6 +91,13 @@ def section_label(section: str) -> str:
     return parts[-1]
 
 
+def short_label(section: str) -> str:
+    """A section name short enough for the lead line."""
+    label = section_label(section)
+    match = re.match(r"^Recommendation (\d+)\.", label)
+    return f"Recommendation {match.group(1)}" if match else label
+
+
 def _join(labels: Sequence[str]) -> str:
     if len(labels) <= 1:
         return "".join(labels)
@@ -109,85 +117,124 @@ class _Scorer:
         return sum(self.weight[t] for t in self.terms.intersection(tokens))
 
 
-def _pick(scored: list[tuple[Item, float]], limit: int, keep_all: bool) -> list[Item]:
-    if keep_all and len(scored) <= limit:
-        return [item for item, _ in scored]
-    best = max((s for _, s in scored), default=0.0)
-    if best <= 0:
-        return [item for item, _ in scored[:limit]] if keep_all else []
-    good = [(item, s) for item, s in scored if s >= RELATIVE_ITEM * best]
-    good = sorted(good, key=lambda pair: -pair[1])[:limit]
-    return sorted((item for item, _ in good), key=lambda item: item.order)
+MAX_ITEMS = 16  # bullets in a whole answer (a further section is added only below this)
+MAX_LIST = 12  # a whole list is quoted when it is no longer than this
 
 
-Chosen = list[tuple[int, Hit, list[Item]]]
+def _pick(scored: list[tuple[Item, float]], floor: float, limit: int) -> list[Item]:
+    """The bullets scoring at least `floor`, best first up to `limit`, in report order."""
+    good = sorted(((i, s) for i, s in scored if s >= floor and s > 0), key=lambda p: -p[1])
+    return sorted((item for item, _ in good[:limit]), key=lambda item: item.order)
 
 
-def _select(question: str, hits: Sequence[Hit], max_sections: int) -> Chosen:
-    """(hit number, hit, bullets) for the chunks worth quoting, best first."""
+def _select(
+    question: str, hits: Sequence[Hit], max_sections: int, parents: frozenset[str] = frozenset()
+) -> Chosen:
+    """(hit number, hit, bullets) for the chunks worth quoting, best first.
+
+    Introductory chunks of sections that have sub-sections go last. The first chunk is quoted
+    whole when it is a short list (else its matching bullets); a further chunk is quoted for
+    its bullets that match the question about as well as the best bullet does, or whole when
+    it is a short list among the three best chunks and its heading matches the question.
+    """
     if not hits:
         return []
-    parsed = [(n, hit, items(hit)) for n, hit in enumerate(hits, start=1)]
+    numbered = list(enumerate(hits, start=1))
+    numbered.sort(key=lambda pair: pair[1].chunk.section in parents)  # stable
+    parsed = [(n, hit, items(hit)) for n, hit in numbered]
     pool = [tokenize(item.text) for _, _, its in parsed for item in its]
     scorer = _Scorer(question, pool)
-    top_score = hits[0].score
-    chosen: list[tuple[int, Hit, list[Item]]] = []
-    for n, hit, its in parsed:
-        if len(chosen) >= max_sections:
-            break
-        if not its:
+    scored_all = [
+        (n, hit, [(item, scorer.score(tokenize(item.text))) for item in its])
+        for n, hit, its in parsed
+    ]
+    best_item = max((s for _, _, sc in scored_all for _, s in sc), default=0.0)
+    top_score = max(h.score for h in hits)
+    chosen: Chosen = []
+    sections: list[str] = []
+    count = 0
+    for position, (n, hit, scored) in enumerate(scored_all):
+        if not scored or count >= MAX_ITEMS:
             continue
-        scored = [(item, scorer.score(tokenize(item.text))) for item in its]
-        first = not chosen
+        if hit.chunk.section not in sections and len(sections) >= max_sections:
+            continue
+        mine = max(s for _, s in scored)
         heading = scorer.score(tokenize(hit.chunk.section))
-        if not first:
-            if hit.score < RELATIVE_SCORE * top_score:
-                continue
-            if heading <= 0 and max(s for _, s in scored) <= 0:
-                continue
-        limit = MAX_TOP_ITEMS if first else MAX_OTHER_ITEMS
-        picked = _pick(scored, limit, keep_all=first or heading > 0)
+        if not chosen:
+            whole = len(scored) <= MAX_LIST or mine <= 0
+            picked = ([i for i, _ in scored[:MAX_LIST]] if whole
+                      else _pick(scored, RELATIVE_ITEM * mine, MAX_TOP_ITEMS))
+        elif hit.score < RELATIVE_SCORE * top_score:
+            continue
+        elif mine > 0 and mine >= RELATIVE_ITEM * best_item:
+            picked = _pick(scored, RELATIVE_ITEM * mine, MAX_OTHER_ITEMS)
+        elif position < 3 and heading > 0 and len(scored) <= MAX_LIST:
+            picked = [i for i, _ in scored]
+        else:
+            continue
         if picked:
             chosen.append((n, hit, picked))
+            count += len(picked)
+            if hit.chunk.section not in sections:
+                sections.append(hit.chunk.section)
     return chosen
+
+
+def _grouped(chosen: Chosen) -> list[tuple[str, list[tuple[int, list[Item]]]]]:
+    """Chosen chunks grouped by section, sections in order of their best chunk."""
+    groups: dict[str, list[tuple[int, list[Item]]]] = {}
+    for n, hit, picked in chosen:
+        groups.setdefault(hit.chunk.section, []).append((n, picked))
+    return list(groups.items())
 
 
 def _bullets(n: int, picked: Sequence[Item]) -> list[str]:
     return [f"- {item.text} [{n}]" for item in picked]
 
 
-def compose(question: str, hits: Sequence[Hit]) -> str:
+def compose(question: str, hits: Sequence[Hit], parents: frozenset[str] = frozenset()) -> str:
     """An evidence-mode answer: a lead naming the sections, then cited bullets per section."""
-    chosen = _select(question, hits, MAX_SECTIONS)
-    if not chosen:
+    groups = _grouped(_select(question, hits, MAX_SECTIONS, parents))
+    if not groups:
         return ""
-    labels = [section_label(hit.chunk.section) for _, hit, _ in chosen]
-    lines = [f"The report addresses this in {_join(labels)}:"]
-    for (n, _, picked), label in zip(chosen, labels, strict=True):
-        lines += ["", f"**{label}**", *_bullets(n, picked)]
+    lead = _join([short_label(section) for section, _ in groups])
+    lines = [f"The report addresses this in {lead}:"]
+    for section, parts in groups:
+        lines += ["", f"**{section_label(section)}**"]
+        for n, picked in parts:
+            lines += _bullets(n, picked)
     return "\n".join(lines)
 
 
 def compose_comparison(
-    question: str, hits: Sequence[Hit], subjects: Sequence[Subject], prefixes: Sequence[str]
+    question: str,
+    hits: Sequence[Hit],
+    subjects: Sequence[Subject],
+    prefixes: Sequence[str],
+    parents: frozenset[str] = frozenset(),
 ) -> str:
     """A comparison answer grouped by business model: each side quotes its own chunks."""
     sides: list[tuple[Subject, list[tuple[int, Hit, list[Item]]]]] = []
     for subject, prefix in zip(subjects, prefixes, strict=True):
         mine = [h for h in hits if h.chunk.section.startswith(prefix)]
-        chosen = _select(question, mine, 1) if mine else []
+        chosen = _select(question, mine, 1, parents) if mine else []
         # _select numbers its input from 1: map back to the numbering of `hits`.
         sides.append((subject, [(hits.index(h) + 1, h, its) for _, h, its in chosen]))
     if not any(chosen for _, chosen in sides):
-        return compose(question, hits)
-    names = [s.label for s, _ in sides]
-    lines = [f"The report's material on {_join(names)}, side by side:"]
-    for subject, chosen in sides:
-        lines += ["", f"**{subject.label[0].upper()}{subject.label[1:]}**"]
+        return compose(question, hits, parents)
+    names = [_side_name(prefix) for prefix in prefixes]
+    lines = [f"The report on {_join(names)}, side by side:"]
+    for (subject, chosen), name in zip(sides, names, strict=True):
+        lines += ["", f"**{name}**"]
         if not chosen:
-            lines.append(f"- The retrieved report text says nothing on this for {subject.label}.")
+            lines.append(f"- The report text retrieved for {subject.label} says nothing on this.")
             continue
         for n, hit, picked in chosen:
             lines.append(f"*{section_label(hit.chunk.section)}*")
             lines += _bullets(n, picked)
     return "\n".join(lines)
+
+
+def _side_name(prefix: str) -> str:
+    parts = prefix.split(SECTION_SEP)
+    return parts[1] if len(parts) > 1 else parts[0]

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.lexical import tokenize
-from bot.types import Chunk, Hit
+from bot.types import SECTION_SEP, Chunk, Hit
 
 # Below this best dense cosine, a question must share most content words with the report.
 WEAK_DENSE = 0.30
@@ -103,6 +103,11 @@ class Vocabulary:
             words.update(tokenize(chunk.section))
         self.words = words
         self._sorted = sorted(words)
+        sections = {c.section for c in chunks}
+        # Sections with sub-sections: their own chunks are only introductory lines.
+        self.parents = frozenset(
+            s for s in sections if any(o.startswith(s + SECTION_SEP) for o in sections)
+        )
 
     def knows(self, token: str) -> bool:
         if token in self.words:

@@ -55,8 +55,9 @@ SUBJECTS: tuple[Subject, ...] = (
 BLOCKS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
     (key, label, re.compile(pattern, re.IGNORECASE))
     for key, label, pattern in (
-        ("key_partners", "Key Partners", r"\bpartner\w*"),
-        ("key_activities", "Key Activities", r"\bactivit\w*"),
+        ("key_partners", "Key Partners",
+         r"\bpartner\w*|\bteam(s|ing)? up\b|\bsuppl(ier|iers|y side)\b"),
+        ("key_activities", "Key Activities", r"\bactivit\w*|\bgood at\b|\bstages?\b|\bsteps\b"),
         ("key_resources", "Key Resources", r"\bresources?\b|\bassets?\b"),
         ("value_propositions", "Value Propositions", r"\bvalue propositions?\b|\bvalue\b"),
         ("customer_relationships", "Customer Relationship", r"\brelationships?\b"),
@@ -100,6 +101,18 @@ def comparison(question: str) -> list[Subject]:
         return []
     found = subjects_in(question)
     return found if len(found) >= 2 else []
+
+
+def targeted_section(question: str) -> tuple[str, str] | None:
+    """For a question on one canvas block of one business model: (query, exact section)."""
+    if is_trend_question(question) or _COMPARE.search(question):
+        return None
+    found = subjects_in(question)
+    block = block_in(question)
+    if len(found) != 1 or block is None:
+        return None
+    section = f"{found[0].model_section}{SECTION_SEP}{block[1]}"
+    return f"{found[0].model_section.split(SECTION_SEP)[-1]} {block[1]}", section
 
 
 def subject_query(subject: Subject, question: str) -> tuple[str, str]:
