@@ -196,6 +196,7 @@ def render() -> None:
         try:
             with st.spinner("Drafting from the report…"):
                 _store(current_advisor().draft_canvas(brief))
+            session_list(EDITED_KEY).clear()
         except AdvisorError as exc:
             st.error(md_escape(str(exc)))
     canvas = _canvas()

@@ -61,7 +61,7 @@ def citation_chips(citations: Sequence[Citation], key: str, compact: bool = Fals
         return
     with st.container(horizontal=True, gap="small", key=f"chips-{key}"):
         for c in citations:
-            name = short_section(c.chunk.section, 24 if compact else 38, compact)
+            name = short_section(c.chunk.section, 24 if compact else 50, compact)
             label = f"[{c.n}] {md_escape(name)}"
             with st.popover(label, key=f"cite-{key}-{c.n}"):
                 st.markdown(f"**[{c.n}]** {md_escape(c.chunk.section or '(no section)')}")
