@@ -42,15 +42,19 @@ def test_metric_helpers() -> None:
     assert lat["p50_ms"] == 20.0 and lat["n"] == 3.0
 
 
-def test_followups_retrieve_with_the_previous_user_turn() -> None:
-    followup = next(q for q in load_gold() if q.history)
-    first_user = [t["content"] for t in followup.history if t["role"] == "user"][-1]
+def test_followups_retrieve_with_the_ask_paths_rewrite() -> None:
+    from bot.rewrite import rewrite
 
-    class NoRewrite:
+    followup = next(q for q in load_gold() if q.id == "fu-servitised-revenue")
+
+    class RetrieveOnly:
         pass
 
-    query = standalone_question(NoRewrite(), followup)
-    assert query.startswith(first_user) and query.endswith(followup.question)
+    query = standalone_question(RetrieveOnly(), followup)
+    assert query == rewrite(followup.question, list(followup.history), None)
+    assert followup.question in query and "servitised" in query.lower()
+    plain = next(q for q in load_gold() if not q.history)
+    assert standalone_question(RetrieveOnly(), plain) == plain.question
 
 
 def test_retrieval_scores_real_hits(advisor) -> None:
@@ -110,3 +114,42 @@ def test_cli_eval_rejects_an_unknown_backend(capsys) -> None:
         main(["eval", "--backend", "nope"])
     assert exc.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_whole_report_arm_truncates_to_the_backend_context(corpus_settings) -> None:
+    from bot.embedding import token_counter
+    from bot.prompts import NOT_IN_REPORT
+    from evals.whole_report import evaluate_whole_report, fit
+    from tests.fakes import FakeChat
+
+    count = token_counter(corpus_settings.model_path())
+    text, cut = fit("one two\nthree four\nfive six", 4, count)
+    assert cut and text == "one two\nthree four"
+    assert fit("short", 100, count) == ("short", False)
+
+    gold = load_gold(subset=True)
+    answerable = [q for q in gold if q.answerable][:2]
+    oos = [q for q in gold if not q.answerable][:1]
+
+    def reply(messages) -> str:
+        question = messages[-1]["content"].rsplit("Question: ", 1)[-1]
+        if oos[0].question in question:
+            return NOT_IN_REPORT
+        q = next(q for q in answerable if q.question in question)
+        return " and ".join(q.key_terms[:1]) + " [1]"
+
+    chat = FakeChat(reply)
+    chat.n_ctx = 1024  # type: ignore[attr-defined]
+
+    class Host:
+        settings = corpus_settings
+        llm = chat
+
+    result = evaluate_whole_report(Host(), [*answerable, *oos])
+    assert result["truncated"] is True and 0 < result["context_share"] < 0.5
+    assert "truncated" in result["note"] and "1,024 tokens" in result["note"]
+    metrics = result["metrics"]
+    assert metrics["out_of_scope_refusal"] == 1.0 and metrics["answerable_refused"] == 0.0
+    assert 0 < metrics["key_term_coverage"] <= 1.0
+    prompt = chat.calls[0][-1]["content"]
+    assert count(prompt) < 1024 and "whole report" in prompt
