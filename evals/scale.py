@@ -217,13 +217,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals.scale", description=__doc__)
     parser.add_argument("--chunks", type=int, default=100_000)
     parser.add_argument("--embed", choices=["auto", "real", "projected"], default="auto")
-    parser.add_argument("--serve", metavar="DATA_DIR", help=argparse.SUPPRESS)
+    parser.add_argument("--keep", metavar="DATA_DIR", type=Path,
+                        help="build the index here and keep it (default: a temporary folder)")
+    parser.add_argument("--serve", metavar="DATA_DIR",
+                        help="only time retrieval over an index built earlier with --keep")
     args = parser.parse_args(argv)
     if args.serve:
         print(json.dumps(serve(Path(args.serve))))
         return 0
-    print(json.dumps(run(args.chunks, args.embed, say=lambda m: print(m, file=sys.stderr)),
-                     indent=2))
+    result = run(args.chunks, args.embed, keep=args.keep, say=lambda m: print(m, file=sys.stderr))
+    print(json.dumps(result, indent=2))
     return 0
 
 
