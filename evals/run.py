@@ -55,6 +55,9 @@ def run_eval(
 
     if backend:
         settings = load_settings(**{**settings.model_dump(exclude={"llm"}), "backend": backend})
+    from bot.llm import build_backend
+
+    build_backend(settings)  # a backend that cannot be built fails here, before any work
     folder = out or RESULTS / datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     with tempfile.TemporaryDirectory(prefix="advisor-eval-") as scratch:
         advisor = _advisor(settings, Path(scratch))
