@@ -74,18 +74,23 @@ class Answerer:
             hits = self._targeted_hits(standalone, hits)
         return Prepared(question, standalone, tuple(hits), scope, tuple(subjects), tuple(prefixes))
 
+    def _section_hits(self, section: str, hits: Sequence[Hit]) -> list[Hit]:
+        """Every chunk of one section, as hits (those already retrieved keep their scores)."""
+        have = {h.chunk.id: h for h in hits}
+        top = max((h.score for h in hits), default=0.0)
+        chunks = self.guard.vocabulary().by_section.get(section, [])
+        return [have.get(c.id) or Hit(chunk=c, score=top, rank=0) for c in chunks]
+
     def _targeted_hits(self, question: str, hits: list[Hit]) -> list[Hit]:
-        """The exact canvas block a question names (model + block) first, then the rest."""
+        """The exact section a question names (a model's canvas block, contributors) first."""
         target = targeted_section(question)
         if target is None:
             return hits
-        query, section = target
-        found = [h for h in hits if h.chunk.section == section]
-        if not found:
-            found = [h for h in self.retriever.retrieve(query, 8) if h.chunk.section == section]
+        found = self._section_hits(target[1], hits)
         if not found:
             return hits
-        rest = [h for h in hits if h.chunk.id not in {f.chunk.id for f in found}]
+        ids = {f.chunk.id for f in found}
+        rest = [h for h in hits if h.chunk.id not in ids]
         return [*found, *rest][: max(self.settings.top_k, len(found))]
 
     def _comparison_hits(
@@ -100,8 +105,11 @@ class Answerer:
             prefixes.append(prefix)
             side = [h for h in hits if h.chunk.section.startswith(prefix)]
             if len(side) < per_side:
-                extra = self.retriever.retrieve(query, max(self.settings.top_k, 8))
-                side += [h for h in extra if h.chunk.section.startswith(prefix)]
+                exact = self._section_hits(prefix, hits)
+                extra = exact or self.retriever.retrieve(query, max(self.settings.top_k, 8))
+                ids = {h.chunk.id for h in side}
+                side += [h for h in extra
+                         if h.chunk.section.startswith(prefix) and h.chunk.id not in ids]
             merged += side[:per_side]
         merged += hits
         unique: dict[str, Hit] = {}

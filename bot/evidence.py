@@ -113,10 +113,12 @@ class _Scorer:
         n = max(len(pool), 1)
         self.weight = {t: math.log(1 + n / (1 + df[t])) for t in self.terms}
 
-    def score(self, tokens: Sequence[str]) -> float:
-        return sum(self.weight[t] for t in self.terms.intersection(tokens))
+    def score(self, tokens: Sequence[str], heading: Sequence[str] = ()) -> float:
+        """Weight of the question words in tokens, leaving out words of the chunk's heading."""
+        return sum(self.weight[t] for t in self.terms.intersection(tokens).difference(heading))
 
 
+Chosen = list[tuple[int, "Hit", list["Item"]]]
 MAX_ITEMS = 16  # bullets in a whole answer (a further section is added only below this)
 MAX_LIST = 12  # a whole list is quoted when it is no longer than this
 
@@ -145,7 +147,8 @@ def _select(
     pool = [tokenize(item.text) for _, _, its in parsed for item in its]
     scorer = _Scorer(question, pool)
     scored_all = [
-        (n, hit, [(item, scorer.score(tokenize(item.text))) for item in its])
+        (n, hit, [(item, scorer.score(tokenize(item.text), tokenize(hit.chunk.section)))
+                  for item in its])
         for n, hit, its in parsed
     ]
     best_item = max((s for _, _, sc in scored_all for _, s in sc), default=0.0)
@@ -164,7 +167,7 @@ def _select(
             whole = len(scored) <= MAX_LIST or mine <= 0
             picked = ([i for i, _ in scored[:MAX_LIST]] if whole
                       else _pick(scored, RELATIVE_ITEM * mine, MAX_TOP_ITEMS))
-        elif hit.score < RELATIVE_SCORE * top_score:
+        elif hit.score < RELATIVE_SCORE * top_score and hit.chunk.section not in sections:
             continue
         elif mine > 0 and mine >= RELATIVE_ITEM * best_item:
             picked = _pick(scored, RELATIVE_ITEM * mine, MAX_OTHER_ITEMS)

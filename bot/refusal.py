@@ -65,13 +65,15 @@ _DEMONYMS = {
     "serbian": "serbia", "dutch": "netherlands", "spanish": "spain", "british": "uk",
     "chinese": "china", "japanese": "japan", "norwegian": "norway", "portuguese": "portugal",
 }
-_DEMONYM_RE = re.compile(r"\b(" + "|".join(re.escape(k) for k in _DEMONYMS) + r")\b")
+_DEMONYM_RE = re.compile(
+    r"\b(" + "|".join(re.escape(k) for k in _DEMONYMS) + r")\b", re.IGNORECASE
+)
 _RAW_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
 
 
 def fold_demonyms(text: str) -> str:
     """The text with place adjectives ("Swiss") followed by the place name ("Switzerland")."""
-    return _DEMONYM_RE.sub(lambda m: f"{m.group(1)} {_DEMONYMS[m.group(1)]}", text)
+    return _DEMONYM_RE.sub(lambda m: f"{m.group(1)} {_DEMONYMS[m.group(1).lower()]}", text)
 
 
 def off_topic_intent(question: str) -> str | None:
@@ -94,7 +96,7 @@ class ScopeCheck:
 
 
 class Vocabulary:
-    """Stemmed words of the indexed chunks, with prefix-tolerant lookup."""
+    """Stemmed words of the indexed chunks (prefix-tolerant lookup) and chunks by section."""
 
     def __init__(self, chunks: Sequence[Chunk]) -> None:
         words: set[str] = set()
@@ -103,7 +105,10 @@ class Vocabulary:
             words.update(tokenize(chunk.section))
         self.words = words
         self._sorted = sorted(words)
-        sections = {c.section for c in chunks}
+        self.by_section: dict[str, list[Chunk]] = {}
+        for chunk in chunks:
+            self.by_section.setdefault(chunk.section, []).append(chunk)
+        sections = set(self.by_section)
         # Sections with sub-sections: their own chunks are only introductory lines.
         self.parents = frozenset(
             s for s in sections if any(o.startswith(s + SECTION_SEP) for o in sections)

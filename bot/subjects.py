@@ -64,7 +64,8 @@ BLOCKS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
         ("channels", "Channels", r"\bchannels?\b|\breach\w*\b"),
         ("customer_segments", "Customer Segments", r"\bsegments?\b|\bwho (would )?buys?\b"),
         ("cost_structure", "Cost Structure", r"\bcosts?\b|\bcost structures?\b"),
-        ("revenue_streams", "Revenue Streams", r"\brevenue\w*\b|\bmonetis\w*|\bearn\w*"),
+        ("revenue_streams", "Revenue Streams",
+         r"\brevenue\w*\b|\bmoneti[sz]\w*|\bearn\w*|\bmoney\b|\bincome\b|\bcharg\w*"),
     )
 )
 
@@ -103,8 +104,17 @@ def comparison(question: str) -> list[Subject]:
     return found if len(found) >= 2 else []
 
 
+CONTRIBUTORS = "Contributors"
+_CONTRIBUTOR = re.compile(
+    r"\bcontribut\w*|\baffiliat\w*|\bwho (wrote|authored)\b|\bauthors?\b", re.IGNORECASE
+)
+
+
 def targeted_section(question: str) -> tuple[str, str] | None:
-    """For a question on one canvas block of one business model: (query, exact section)."""
+    """For a question on one canvas block of one business model, or on the contributors:
+    (a retrieval query, the exact section that answers it)."""
+    if _CONTRIBUTOR.search(question):
+        return "Contributors to the report and their affiliations", CONTRIBUTORS
     if is_trend_question(question) or _COMPARE.search(question):
         return None
     found = subjects_in(question)
