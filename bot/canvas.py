@@ -19,7 +19,7 @@ from bot.types import CANVAS_BLOCKS, ArchetypeScore, Bullet, Canvas, CanvasBlock
 
 MAX_PRIMARY = 4  # items a block takes from the best-fitting archetype
 MAX_SECONDARY = 2  # items a block takes from the second archetype when the brief spans two
-MIX_RATIO = 0.75  # the second archetype joins when its score is at least this share of the first
+MIX_RATIO = 0.5  # the second archetype joins when its score is at least this share of the first
 SOFTMAX_T = 0.04  # temperature turning similarities into shares
 KEYWORD_WEIGHT = 0.35  # share of the archetype score that comes from keyword cues
 
@@ -60,7 +60,10 @@ BLOCK_CUES: dict[str, tuple[str, ...]] = {
     "key_resources": (r"resource", r"asset", r"skill", r"talent", r"hardware", r"infrastructure"),
     "value_propositions": (r"value", r"proposition", r"offer", r"benefit"),
     "customer_relationships": (r"relationship", r"loyal", r"support", r"community", r"retention"),
-    "channels": (r"channel", r"sales", r"distribut", r"e-commerce", r"app store", r"marketplace"),
+    "channels": (
+        r"channel", r"sales", r"\bsell", r"\breach", r"distribut", r"e-commerce", r"shop",
+        r"store", r"marketplace", r"online",
+    ),
     "customer_segments": (r"segment", r"target", r"market", r"audience", r"clients?\b"),
     "cost_structure": (r"\bcost", r"expens", r"invest", r"spend", r"capex", r"opex"),
     "revenue_streams": (
