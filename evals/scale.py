@@ -169,14 +169,14 @@ def build(n: int, data_dir: Path, embedder: Embedder, embed: str = "auto",
     }
 
 
-def serve(data_dir: Path, repeats: int = 2) -> dict[str, Any]:
-    """Open the index like the CLI does and time retrieval of the gold questions."""
+def serve(data_dir: Path, repeats: int = 2, limit: int | None = None) -> dict[str, Any]:
+    """Open the index like the CLI does and time retrieval of the (first `limit`) gold questions."""
     from bot.advisor import Advisor
     from evals.suite import standalone_question
 
     t0 = time.perf_counter()
     advisor = Advisor(Settings(data_dir=data_dir))
-    gold = [q for q in load_gold() if q.answerable]
+    gold = [q for q in load_gold() if q.answerable][:limit]
     queries = [standalone_question(advisor, q) for q in gold]
     hits = advisor.retrieve(queries[0], 5)
     open_s = time.perf_counter() - t0
