@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -121,7 +122,8 @@ def bench_canvas(advisor: Advisor, briefs: list[str], repeats: int = 3) -> dict[
 
 def run_all(baseline: bool = True, cli: bool = True, say=print) -> dict[str, object]:
     """Everything `make bench` measures, on one temporary index of the report."""
-    results: dict[str, object] = {}
+    # Other work on the machine slows every figure: record how busy it was.
+    results: dict[str, object] = {"cpus": os.cpu_count(), "load_avg_1m": os.getloadavg()[0]}
     say("bench: cold ingest in a fresh process")
     results.update(bench_cold_ingest())
     say("bench: warm ingest, re-ingest and retrieval latency")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import subprocess
 import sys
@@ -166,6 +167,7 @@ def build(n: int, data_dir: Path, embedder: Embedder, embed: str = "auto",
         "chroma_add_s": chroma_s, "bm25_build_s": bm25_s,
         "ingest_s": embed_s + chroma_s + bm25_s,
         "build_process": rss_mb(),
+        "load_avg_1m": os.getloadavg()[0],
     }
 
 
