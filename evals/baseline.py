@@ -65,7 +65,8 @@ class TutorialRetriever:
             n_results=k,
             include=["documents"],
         )
-        return list(got["documents"][0])
+        documents = got["documents"] or [[]]
+        return list(documents[0])
 
 
 def evaluate(
