@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 LLM_STAMP := $(VENV)/.installed-llm
 PIP := $(BIN)/pip install --disable-pip-version-check -q
 
-.PHONY: run test lint bench eval ingest clean venv
+.PHONY: run test lint bench bench-scale eval ingest clean venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ lint: $(DEV_STAMP)
 
 bench: $(DEV_STAMP)
 	$(BIN)/python -m evals.bench
+
+# Adds a 100,000-chunk synthetic index (several minutes more).
+bench-scale: $(DEV_STAMP)
+	$(BIN)/python -m evals.bench --scale 100000
 
 eval: $(STAMP)
 	$(BIN)/advisor eval
