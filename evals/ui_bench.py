@@ -1,0 +1,178 @@
+"""Web app speed in a real browser: page load and time to the first streamed answer token.
+
+Starts the Streamlit app on a free port over an index (ADVISOR_DATA_DIR), drives headless
+Chromium with Playwright, and prints warm timings (evidence mode):
+
+    python -m evals.ui_bench [--data-dir .advisor] [--runs 5]
+
+The browser end-to-end tests (tests/test_ui_browser.py) use the same helpers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "ui" / "app.py"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+QUESTION = "What revenue streams suit a servitised business model?"
+
+# Records, in the page, when the first assistant message gets any text (the first token).
+WATCH_FIRST_TOKEN = """() => {
+  window.__firstToken = null;
+  window.__asked = performance.now();
+  const seen = () => {
+    for (const m of document.querySelectorAll('[data-testid="stChatMessage"]')) {
+      if (!m.querySelector('[data-testid="stChatMessageAvatarAssistant"]')) continue;
+      const body = m.querySelector('[data-testid="stMarkdownContainer"]');
+      if (body && body.innerText.trim().length > 0) return true;
+    }
+    return false;
+  };
+  const observer = new MutationObserver(() => {
+    if (window.__firstToken === null && seen()) {
+      window.__firstToken = performance.now() - window.__asked;
+      observer.disconnect();
+    }
+  });
+  observer.observe(document.body, {childList: true, subtree: true, characterData: true});
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serve(data_dir: Path, log: Path | None = None, timeout: float = 90) -> Iterator[str]:
+    """Run `streamlit run ui/app.py` headless on a free local port; yields its URL."""
+    port = free_port()
+    env = {**os.environ, "ADVISOR_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"}
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(APP),
+        "--server.headless", "true", "--server.port", str(port),
+        "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+        "--client.toolbarMode", "minimal",
+    ]
+    out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the app exited with code {proc.returncode}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the app did not answer on {url} within {timeout:.0f} s")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if log:
+            out.close()  # type: ignore[union-attr]
+
+
+def launch(playwright: Any) -> Any:
+    """Headless Debian Chromium (never a downloaded browser)."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+def open_chat(page: Any, url: str, timeout_ms: int = 90_000) -> float:
+    """Load the chat page until its input is ready; seconds taken."""
+    start = time.perf_counter()
+    page.goto(url)
+    page.get_by_role("heading", name="Ask the report").wait_for(timeout=timeout_ms)
+    page.get_by_test_id("stChatInputTextArea").wait_for(timeout=timeout_ms)
+    page.get_by_text("chunks indexed").wait_for(timeout=timeout_ms)
+    return time.perf_counter() - start
+
+
+def ask(page: Any, question: str, timeout_ms: int = 60_000) -> float:
+    """Ask in the chat; returns seconds to the first streamed token, after the answer is done."""
+    page.evaluate(WATCH_FIRST_TOKEN)
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill(question)
+    box.press("Enter")
+    page.wait_for_function("window.__firstToken !== null", timeout=timeout_ms)
+    first = float(page.evaluate("window.__firstToken")) / 1000
+    # The turn is done when the clear button is enabled (the page reruns after the answer).
+    page.locator("button:not([disabled])", has_text="Clear chat").wait_for(timeout=timeout_ms)
+    return first
+
+
+def measure(browser: Any, url: str, runs: int = 5) -> dict[str, float]:
+    """Warm page-load and first-token times (medians and worst), each in a fresh session."""
+    loads: list[float] = []
+    firsts: list[float] = []
+    warm = browser.new_page()
+    open_chat(warm, url)  # loads the models once
+    ask(warm, QUESTION)
+    warm.close()
+    for _ in range(runs):
+        page = browser.new_page()
+        loads.append(open_chat(page, url))
+        firsts.append(ask(page, QUESTION))
+        page.close()
+    return {
+        "page_load_median_s": round(statistics.median(loads), 3),
+        "page_load_max_s": round(max(loads), 3),
+        "first_token_median_s": round(statistics.median(firsts), 3),
+        "first_token_max_s": round(max(firsts), 3),
+        "runs": runs,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m evals.ui_bench", description=__doc__)
+    parser.add_argument("--data-dir", type=Path, default=Path(".advisor"))
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args(argv)
+    if not CHROMIUM.exists():
+        print(f"ui_bench: {CHROMIUM} is missing (apt-get install chromium)", file=sys.stderr)
+        return 1
+    from playwright.sync_api import sync_playwright
+
+    with serve(args.data_dir.resolve()) as url, sync_playwright() as p:
+        browser = launch(p)
+        try:
+            print(json.dumps(measure(browser, url, args.runs)))
+        finally:
+            browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
