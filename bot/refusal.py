@@ -3,8 +3,9 @@
 Three independent signals, each refusing on its own:
 
 1. an off-topic intent: the question asks for code, shopping advice or general trivia;
-2. a specific the report never mentions: a number (a year, a standard) or a proper name that is
-   absent from the indexed text while the best dense match is only moderate;
+2. a specific the report never mentions: a number (a year, a standard) absent from the indexed
+   text, or such a proper name while the best dense match is only moderate and the question
+   names none of the report's business models;
 3. weak evidence: the best dense cosine is low and most content words of the question do not
    occur in the indexed text at all.
 
@@ -21,6 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.lexical import tokenize
+from bot.subjects import subjects_in
 from bot.types import SECTION_SEP, Chunk, Hit
 
 # Below this best dense cosine, a question must share most content words with the report.
@@ -39,12 +41,15 @@ _OFF_TOPIC: tuple[tuple[str, str], ...] = (
                r"powershell)\b"),
     ("purchasing", r"\b(which|what)\b[^.?!]{0,40}\b(brand|vendor|supplier)s?\b[^.?!]{0,30}"
                    r"\b(buy|purchase|choose|pick|order)\b"),
-    ("purchasing", r"\bshould (i|we) (buy|purchase|order)\b"),
+    ("purchasing", r"\bshould (i|we) (buy|purchase|order)\b|\b(i|we) should (buy|purchase)\b"),
+    ("purchasing", r"\b(brand|vendor)s?\b[^.?!]{0,40}\b(buy|purchase)\b"),
     ("purchasing", r"\b(current|market|stock|share|spot) price\b|\bprice of\b"),
     ("purchasing", r"\bhow much (does|do|is|are|will)\b[^.?!]{0,40}\bcost\b"),
     ("trivia", r"\bweather\b|\bforecast for\b|\brecipes?\b|\bbak(e|ing)\b|\bcook(ing)?\b"),
     ("trivia", r"\bcapital (city )?of\b|\bwho won\b|\bworld cup\b|\bolympic\w*\b"),
     ("trivia", r"\b(movie|film|song|lyrics|celebrity|horoscope|joke)s?\b"),
+    ("translation", r"\btranslat\w*\b[^.?!]{0,60}\b(into|to) (english|german|french|italian|"
+                    r"spanish|portuguese|chinese|japanese)\b"),
 )
 _OFF_TOPIC_RE = tuple((name, re.compile(p, re.IGNORECASE)) for name, p in _OFF_TOPIC)
 
@@ -184,7 +189,7 @@ class ScopeGuard:
                 (unknown_numbers if digits else unknown_names).append(word)
         if unknown_numbers:
             return verdict(False, "unknown-number", unknown_numbers)
-        if unknown_names and max_dense < ENTITY_DENSE:
+        if unknown_names and max_dense < ENTITY_DENSE and not subjects_in(question):
             return verdict(False, "unknown-name", unknown_names)
         if max_dense < WEAK_DENSE and share < MIN_KNOWN_SHARE:
             return verdict(False, "weak-evidence")
