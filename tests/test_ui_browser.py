@@ -84,6 +84,7 @@ def test_draft_a_canvas_and_download_the_png(page, app_url):
         page.get_by_text(title, exact=True).first.wait_for(timeout=60_000)
     assert page.get_by_test_id("stVegaLiteChart").count() == 1
     DOCS.mkdir(exist_ok=True)
+    page.set_viewport_size({"width": 1440, "height": 1500})
     page.screenshot(path=str(DOCS / "screenshot-canvas.png"))
     with page.expect_download() as info:
         page.get_by_test_id("stDownloadButton").filter(has_text="PNG").click()
@@ -117,6 +118,7 @@ def test_report_page_shows_canvases_and_recommendations(page, app_url):
     page.get_by_role("heading", name="Servitised Business Models").wait_for()
     page.get_by_text("Pay-per-use model", exact=False).first.wait_for()
     DOCS.mkdir(exist_ok=True)
+    page.set_viewport_size({"width": 1440, "height": 1400})
     page.screenshot(path=str(DOCS / "screenshot-report.png"))
     page.get_by_role("tab", name="Ten recommendations").click()
     card = page.get_by_role("tabpanel", name="Ten recommendations")

@@ -68,8 +68,7 @@ def _draw_block(canvas: Canvas) -> BulletRenderer:
         if note:
             st.caption(md_escape(note))
         edited = session_list(EDITED_KEY)
-        for b in bullets:
-            st.markdown(bullet_line(b, edited=(key, b.text) in edited))
+        st.markdown("\n".join(bullet_line(b, edited=(key, b.text) in edited) for b in bullets))
         cites = {c.n: c for b in bullets for c in b.citations}
         citation_chips([cites[n] for n in sorted(cites)], key=f"canvas-{key}", compact=True)
 
@@ -82,7 +81,7 @@ def render_archetypes(canvas: Canvas) -> None:
     st.markdown("**Fit with the report's six business model archetypes**")
     data = {"archetype": [a.name for a in canvas.archetypes],
             "fit": [round(a.score, 4) for a in canvas.archetypes]}
-    st.bar_chart(data, x="archetype", y="fit", horizontal=True, height=220, sort="-fit")
+    st.bar_chart(data, x="archetype", y="fit", horizontal=True, height=230, sort="-fit")
 
 
 def render_editor(canvas: Canvas) -> None:
@@ -188,7 +187,8 @@ def render_gaps() -> None:
 
 def render() -> None:
     st.title("Draft a Business Model Canvas")
-    with st.form("brief-form", border=False):
+    left, right = st.columns([3, 2], gap="large")
+    with left, st.form("brief-form", border=False):
         brief = st.text_area("Describe your company and what you want to change",
                              value=EXAMPLE_BRIEF, height=110, key="canvas-brief")
         drafted = st.form_submit_button("Draft the canvas", type="primary")
@@ -201,9 +201,10 @@ def render() -> None:
             st.error(md_escape(str(exc)))
     canvas = _canvas()
     if canvas is not None:
+        with right:
+            render_archetypes(canvas)
         if canvas.notice:
             st.warning(md_escape(canvas.notice), icon=":material/warning:")
-        render_archetypes(canvas)
         st.caption(md_escape(mode_label(canvas.mode)) + " · every bullet cites its source")
         nine_box(_blocks(canvas), prefix="canvas", render=_draw_block(canvas))
         if canvas.recommendations:

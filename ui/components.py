@@ -43,9 +43,15 @@ def mode_label(mode: str) -> str:
 
 
 def short_section(section: str, width: int = 38, compact: bool = False) -> str:
-    """The last one (compact) or two parts of a section path, shortened for a chip label."""
+    """The last two parts of a section path for a chip label; compact (inside a canvas block,
+    whose name is known) keeps only the part above it, e.g. "Servitised"."""
     parts = section.split(SECTION_SEP) if section else ["(no section)"]
-    label = parts[-1] if len(parts) < 3 or compact else f"{parts[-2]} › {parts[-1]}"
+    if len(parts) < 3:
+        label = parts[-1]
+    elif compact:
+        label = parts[-2].removesuffix(" Business Models")
+    else:
+        label = f"{parts[-2]} › {parts[-1]}"
     return label if len(label) <= width else label[: width - 1] + "…"
 
 
@@ -81,8 +87,7 @@ BulletRenderer = Callable[[str, Sequence[Bullet]], None]
 
 
 def _plain_bullets(key: str, bullets: Sequence[Bullet]) -> None:
-    for b in bullets:
-        st.markdown(bullet_line(b))
+    st.markdown("\n".join(bullet_line(b) for b in bullets))
     cites = {c.chunk.id: c for b in bullets for c in b.citations}
     citation_chips(sorted(cites.values(), key=lambda c: c.n), key=key, compact=True)
 
