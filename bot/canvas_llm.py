@@ -57,7 +57,7 @@ PARTIAL_NOTICE = (
 TIE_MIN = 0.2  # least similarity between a bullet and the excerpt it cites
 
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+(.*\S)\s*$")
-_HEADING = re.compile(r"^\s*(?:#+\s*)?\[?\**\s*([A-Za-z][A-Za-z_ ]*?)\s*\**\]?\s*:?\s*$")
+_HEADING = re.compile(r"^\s*(?:#+\s*)?\[?\**\s*([A-Za-z][A-Za-z_ ]*?)\s*:?\s*\**\]?\s*:?\s*$")
 _CITE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 
 

@@ -23,6 +23,26 @@ from bot.store import Store
 from bot.types import CANVAS_BLOCKS, Canvas
 
 _UNBUILT = object()
+_ENGINES: dict[tuple[str, object, int], CanvasEngine] = {}  # shared by Advisors in a process
+_ENGINES_LOCK = threading.Lock()
+_MAX_ENGINES = 4
+
+
+def shared_engine(store: Store, retriever: Retriever, embedder: Embedder) -> CanvasEngine:
+    """The CanvasEngine of a store's live generation, built once per process and embedder."""
+    key = (store.where, store.state_token(), id(embedder))
+    engine = _ENGINES.get(key) if key[1] is not None else None
+    if engine is not None:
+        return engine
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get(key) if key[1] is not None else None
+        if engine is None:
+            engine = CanvasEngine(ReportIndex.build(retriever.chunks()), embedder)
+            if key[1] is not None:
+                while len(_ENGINES) >= _MAX_ENGINES:
+                    _ENGINES.pop(next(iter(_ENGINES)))
+                _ENGINES[key] = engine
+        return engine
 
 
 class CanvasService:
@@ -35,22 +55,12 @@ class CanvasService:
         self.store = store
         self.retriever = retriever
         self.embedder = embedder
-        self._engine: tuple[object, CanvasEngine] | None = None
         self._backend: Any = _UNBUILT
         self._backend_error: str | None = None
-        self._lock = threading.Lock()
 
     def engine(self) -> CanvasEngine:
         """The CanvasEngine of the live index generation (built on first use)."""
-        token = self.store.state_token()
-        cached = self._engine
-        if cached is not None and cached[0] == token and token is not None:
-            return cached[1]
-        with self._lock:
-            if self._engine is None or self._engine[0] != token or token is None:
-                index = ReportIndex.build(self.retriever.chunks())
-                self._engine = (self.store.state_token(), CanvasEngine(index, self.embedder))
-            return self._engine[1]
+        return shared_engine(self.store, self.retriever, self.embedder)
 
     def backend(self) -> Any:
         """The generative backend, or None for evidence mode (a failed build is remembered)."""
