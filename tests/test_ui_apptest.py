@@ -100,6 +100,28 @@ def test_failing_backend_falls_back_with_a_visible_notice(report_env, embedder):
     assert "language model failed" in reply.caption[-1].value
 
 
+def test_unreachable_openai_server_configured_by_env_shows_the_notice(report_env, monkeypatch):
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("ADVISOR_BACKEND", "openai")
+    monkeypatch.setenv("ADVISOR_OPENAI_BASE_URL", f"http://127.0.0.1:{port}/v1")
+    monkeypatch.setenv("ADVISOR_OPENAI_API_KEY", "sk-test")
+    monkeypatch.setenv("ADVISOR_LLM_TIMEOUT", "3")
+    at = start()
+    sidebar = [c.value for c in at.sidebar.caption]
+    assert any(f"127\\.0\\.0\\.1\\:{port}" in c for c in sidebar), sidebar
+    assert "openai\\_api\\_key: ••••" in sidebar and "llm\\_max\\_tokens: 384" in sidebar
+    at = ask(at, QUESTION)
+    (reply,) = assistant_messages(at)
+    assert len(reply.warning) == 1 and "openai" in reply.warning[0].value.lower()
+    assert popover_labels(reply)  # the evidence-mode answer still cites the report
+    at.sidebar.button(key="check-backend").click().run()
+    assert any("unreachable" in w.value for w in at.sidebar.warning)
+
+
 def test_sidebar_check_reports_an_unreachable_backend(report_env, embedder):
     settings = Settings(data_dir=report_env.data_dir, llm=FakeChat("unused", fail=True))
     at = start(Advisor(settings, embedder=embedder))

@@ -15,7 +15,13 @@ from ui.state import current_advisor, current_settings
 
 NOTICE_KEY = "backend-notice"
 UPLOADS = "uploads"
-_SECRET_WORDS = ("key", "token", "secret", "password")
+_SECRET_ENDINGS = ("_key", "_secret", "_password", "_api_token")
+_LLM_FIELDS = ("llm_model", "llm_timeout", "llm_temperature", "llm_max_tokens")
+BACKEND_FIELDS: dict[str, tuple[str, ...]] = {
+    "ollama": ("ollama_url", *_LLM_FIELDS),
+    "openai": ("openai_base_url", "openai_api_key", *_LLM_FIELDS),
+    "llamacpp": ("gguf_path", "llm_context", "llm_timeout", "llm_temperature", "llm_max_tokens"),
+}
 
 
 def backend_name(settings: Settings) -> str:
@@ -25,15 +31,18 @@ def backend_name(settings: Settings) -> str:
 
 
 def backend_settings(settings: Settings) -> dict[str, str]:
-    """The settings of the configured backend (fields named after it), secrets masked."""
-    prefix = f"{settings.backend}_"
+    """The settings the configured backend uses (secrets masked, empty ones as defaults)."""
+    names = BACKEND_FIELDS.get(settings.backend, ())
+    fields = type(settings).model_fields
     shown: dict[str, str] = {}
-    for name in type(settings).model_fields:
-        if not name.startswith(prefix):
+    for name in names:
+        if name not in fields:
             continue
         value = getattr(settings, name)
-        secret = any(word in name for word in _SECRET_WORDS)
-        shown[name] = ("••••" if value else "(not set)") if secret else str(value)
+        if name.endswith(_SECRET_ENDINGS):
+            shown[name] = "••••" if value else "(not set)"
+        else:
+            shown[name] = str(value) if value != "" else "(default)"
     return shown
 
 
