@@ -256,8 +256,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def split_ui_args(argv: list[str]) -> tuple[list[str], list[str]]:
+    """For `advisor ui`, its own options and the rest, which go to `streamlit run` unchanged."""
+    if not argv or argv[0] != "ui":
+        return argv, []
+    own, rest = ["ui"], []
+    i = 1
+    while i < len(argv):
+        arg = argv[i]
+        if arg in ("-h", "--help") or arg.startswith("--data-dir="):
+            own.append(arg)
+        elif arg == "--data-dir" and i + 1 < len(argv):
+            own += argv[i : i + 2]
+            i += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return own, rest
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    own, passthrough = split_ui_args(sys.argv[1:] if argv is None else list(argv))
+    args = build_parser().parse_args(own)
+    if passthrough:
+        args.streamlit_args = [*args.streamlit_args, *passthrough]
     try:
         settings = load_settings(data_dir=args.data_dir)
         return int(args.func(args, settings))

@@ -250,3 +250,45 @@ def test_sidebar_upload_indexes_a_document(tmp_path, monkeypatch, embedder):
     assert at.sidebar.get("progress")
     at.text_input(key="report-search").input("remanufactured pumps warranty").run()
     assert any("two-year warranty" in t.value for t in at.text)
+
+
+def test_advisor_ui_passes_streamlit_options_through():
+    from bot.cli import split_ui_args
+
+    own, rest = split_ui_args(
+        ["ui", "--server.port", "8600", "--data-dir", "d", "--server.headless=true"]
+    )
+    assert own == ["ui", "--data-dir", "d"]
+    assert rest == ["--server.port", "8600", "--server.headless=true"]
+    other = ["retrieve", "--server.port", "1"]
+    assert split_ui_args(other) == (other, [])
+
+
+@pytest.mark.slow
+def test_advisor_ui_serves_the_app_on_the_given_port(corpus_settings, tmp_path):
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from evals.ui_bench import free_port
+
+    port = free_port()
+    cmd = [sys.executable, "-m", "bot.cli", "ui", "--data-dir", str(corpus_settings.data_dir),
+           "--server.port", str(port), "--server.headless", "true",
+           "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+    proc = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, "advisor ui exited"
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health") as r:
+                    assert r.read() == b"ok"
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "advisor ui did not start"
+                time.sleep(0.3)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
