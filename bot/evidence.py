@@ -130,19 +130,33 @@ def _pick(scored: list[tuple[Item, float]], floor: float, limit: int) -> list[It
 
 
 def _select(
-    question: str, hits: Sequence[Hit], max_sections: int, parents: frozenset[str] = frozenset()
+    question: str,
+    hits: Sequence[Hit],
+    max_sections: int,
+    parents: frozenset[str] = frozenset(),
+    whole_named: bool = False,
 ) -> Chosen:
     """(hit number, hit, bullets) for the chunks worth quoting, best first.
 
-    Introductory chunks of sections that have sub-sections go last. The first chunk is quoted
-    whole when it is a short list (else its matching bullets); a further chunk is quoted for
+    Introductory chunks of sections that have sub-sections go last unless the question names
+    the section. The first chunk is quoted whole when it is a short list, or (whole_named, for
+    one side of a comparison) a list of up to MAX_ITEMS whose heading the question names; else
+    its matching bullets; a further chunk is quoted for
     its bullets that match the question about as well as the best bullet does, or whole when
     it is a short list among the three best chunks and its heading matches the question.
     """
     if not hits:
         return []
+    asked = set(tokenize(question))
+
+    def demoted(hit: Hit) -> bool:
+        """An introductory chunk, unless the question names its section outright."""
+        section = hit.chunk.section
+        named = set(tokenize(section.split(SECTION_SEP)[-1])) - _GENERIC
+        return section in parents and not named <= asked
+
     numbered = list(enumerate(hits, start=1))
-    numbered.sort(key=lambda pair: pair[1].chunk.section in parents)  # stable
+    numbered.sort(key=lambda pair: demoted(pair[1]))  # stable
     parsed = [(n, hit, items(hit)) for n, hit in numbered]
     pool = [tokenize(item.text) for _, _, its in parsed for item in its]
     scorer = _Scorer(question, pool)
@@ -164,7 +178,8 @@ def _select(
         mine = max(s for _, s in scored)
         heading = scorer.score(tokenize(hit.chunk.section))
         if not chosen:
-            whole = len(scored) <= MAX_LIST or mine <= 0
+            named = whole_named and heading > 0 and len(scored) <= MAX_ITEMS
+            whole = len(scored) <= MAX_LIST or mine <= 0 or named
             picked = ([i for i, _ in scored[:MAX_LIST]] if whole
                       else _pick(scored, RELATIVE_ITEM * mine, MAX_TOP_ITEMS))
         elif hit.score < RELATIVE_SCORE * top_score and hit.chunk.section not in sections:
@@ -220,7 +235,7 @@ def compose_comparison(
     sides: list[tuple[Subject, list[tuple[int, Hit, list[Item]]]]] = []
     for subject, prefix in zip(subjects, prefixes, strict=True):
         mine = [h for h in hits if h.chunk.section.startswith(prefix)]
-        chosen = _select(question, mine, 1, parents) if mine else []
+        chosen = _select(question, mine, 1, parents, whole_named=True) if mine else []
         # _select numbers its input from 1: map back to the numbering of `hits`.
         sides.append((subject, [(hits.index(h) + 1, h, its) for _, h, its in chosen]))
     if not any(chosen for _, chosen in sides):
