@@ -130,6 +130,9 @@ def subject_query(subject: Subject, question: str) -> tuple[str, str]:
     trend = is_trend_question(question)
     prefix = subject.section(trend)
     block = None if trend else block_in(question)
+    if block is None and not trend:
+        # Two models compared as a whole: what each offers is what sets them apart.
+        block = ("value_propositions", "Value Propositions")
     if block is not None:
         return f"{prefix.split(SECTION_SEP)[-1]} {block[1]}", f"{prefix}{SECTION_SEP}{block[1]}"
     return f"{prefix.split(SECTION_SEP)[-1]}: {question}", prefix
