@@ -1,8 +1,12 @@
-"""End to end in headless Chromium: the real app server over the real index, via Playwright."""
+"""End to end in headless Chromium: the real app server over the real index, via Playwright.
+
+Screenshots go to a temporary folder; UPDATE_SCREENSHOTS=1 writes them to docs/ instead.
+"""
 
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -31,6 +35,14 @@ def app_url(corpus_settings, tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        DOCS.mkdir(exist_ok=True)
+        return DOCS
+    return tmp_path_factory.mktemp("screenshots")
+
+
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
@@ -56,7 +68,7 @@ def assistant(page):
         has=page.get_by_test_id("stChatMessageAvatarAssistant"))
 
 
-def test_ask_and_open_a_citation(page, app_url):
+def test_ask_and_open_a_citation(page, app_url, shots):
     open_chat(page, app_url)
     ask(page, QUESTION)
     reply = assistant(page).last
@@ -69,11 +81,10 @@ def test_ask_and_open_a_citation(page, app_url):
     shown = body.inner_text()
     assert "New Business Models > Servitised Business Models > Revenue Streams" in shown
     assert "- Invoicing (directly or indirectly)" in shown and "- Pay-per-use model" in shown
-    DOCS.mkdir(exist_ok=True)
-    page.screenshot(path=str(DOCS / "screenshot-chat.png"))
+    page.screenshot(path=str(shots / "screenshot-chat.png"))
 
 
-def test_draft_a_canvas_and_download_the_png(page, app_url):
+def test_draft_a_canvas_and_download_the_png(page, app_url, shots):
     from PIL import Image
 
     from bot.canvas_export import PNG_SIZE
@@ -83,9 +94,8 @@ def test_draft_a_canvas_and_download_the_png(page, app_url):
     for title in ("Key Partners", "Value Propositions", "Revenue Streams"):
         page.get_by_text(title, exact=True).first.wait_for(timeout=60_000)
     assert page.get_by_test_id("stVegaLiteChart").count() == 1
-    DOCS.mkdir(exist_ok=True)
     page.set_viewport_size({"width": 1440, "height": 1500})
-    page.screenshot(path=str(DOCS / "screenshot-canvas.png"))
+    page.screenshot(path=str(shots / "screenshot-canvas.png"))
     with page.expect_download() as info:
         page.get_by_test_id("stDownloadButton").filter(has_text="PNG").click()
     download = info.value
@@ -111,18 +121,40 @@ def test_markup_in_a_question_is_shown_as_text_and_never_runs(page, app_url):
     assert page.evaluate("typeof window.__pwned") == "undefined"
 
 
-def test_report_page_shows_canvases_and_recommendations(page, app_url):
+def test_report_page_shows_canvases_and_recommendations(page, app_url, shots):
     page.goto(f"{app_url}/report")
     page.get_by_role("heading", name="The report").wait_for(timeout=60_000)
     page.get_by_text("Servitised Business Models", exact=True).first.click()
     page.get_by_role("heading", name="Servitised Business Models").wait_for()
     page.get_by_text("Pay-per-use model", exact=False).first.wait_for()
-    DOCS.mkdir(exist_ok=True)
     page.set_viewport_size({"width": 1440, "height": 1400})
-    page.screenshot(path=str(DOCS / "screenshot-report.png"))
+    page.screenshot(path=str(shots / "screenshot-report.png"))
     page.get_by_role("tab", name="Ten recommendations").click()
     card = page.get_by_role("tabpanel", name="Ten recommendations")
     card.get_by_text("4. Develop new sales channels for hybrid revenue streams").wait_for()
+
+
+def test_two_sessions_at_once_keep_their_own_conversations(browser, app_url):
+    questions = ("Which key partners does a circular business model need?",
+                 "What are the challenges of business model innovation?")
+    contexts = [browser.new_context() for _ in questions]
+    try:
+        pages = [c.new_page() for c in contexts]
+        for p in pages:
+            open_chat(p, app_url)
+        for p, q in zip(pages, questions, strict=True):
+            box = p.get_by_test_id("stChatInputTextArea")
+            box.fill(q)
+            box.press("Enter")
+        for p, q, other in zip(pages, questions, questions[::-1], strict=True):
+            p.locator("button:not([disabled])", has_text="Clear chat").wait_for(timeout=60_000)
+            text = p.get_by_test_id("stMainBlockContainer").inner_text()
+            assert q in text and other not in text
+            assert len(assistant(p).all()) == 1
+            assert assistant(p).get_by_test_id("stPopoverButton").count() >= 1
+    finally:
+        for c in contexts:
+            c.close()
 
 
 def test_speed_warm_evidence_mode(browser, app_url):
