@@ -23,7 +23,8 @@ _RATIO_HINT = ("recall", "mrr", "coverage", "support", "precision", "refus", "ma
 def _fmt(name: str, value: float | None) -> str:
     if value is None or value != value:
         return "n/a"
-    if "chars" in name or "ms" in name or value > 1.0 or not any(h in name for h in _RATIO_HINT):
+    counts = name.endswith(("_chars", "_ms", "_questions")) or value > 1.0
+    if counts or not any(h in name for h in _RATIO_HINT):
         return f"{value:,.1f}" if value % 1 else f"{value:,.0f}"
     return f"{value:.3f}"
 
@@ -146,7 +147,9 @@ def plot(result: EvalResult, path: Path) -> Path:
         t = BY_METRIC.get(m)
         if t is not None:
             left.plot([t.bound, t.bound], [i - 0.4, i + 0.4], color="black", linewidth=2)
-        left.text(0.01, i, f"{values[i]:.3f}", va="center", fontsize=9, color="white")
+        inside = values[i] >= 0.15
+        left.text(0.01 if inside else values[i] + 0.04, i, f"{values[i]:.3f}", va="center",
+                  fontsize=9, color="white" if inside else "black")
     left.set_xlim(0, 1.05)
     left.invert_yaxis()
     left.set_title("Quality (bars) and thresholds (black ticks)")
@@ -157,7 +160,8 @@ def plot(result: EvalResult, path: Path) -> Path:
     right.bar([x - 0.2 for x in xs], p50, width=0.4, label="p50")
     right.bar([x + 0.2 for x in xs], p95, width=0.4, label="p95")
     right.set_xticks(list(xs), stages)
-    right.set_ylabel("ms")
+    right.set_yscale("log")
+    right.set_ylabel("ms (log scale)")
     right.set_title("Latency per stage")
     right.legend()
     fig.suptitle(
