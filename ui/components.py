@@ -7,7 +7,7 @@ passes `unsafe_allow_html`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import streamlit as st
 
@@ -103,7 +103,7 @@ def block_box(key: str, bullets: Sequence[Bullet], render: BulletRenderer, prefi
 
 
 def nine_box(
-    blocks: dict[str, Sequence[Bullet]],
+    blocks: Mapping[str, Sequence[Bullet]],
     prefix: str,
     render: BulletRenderer | None = None,
 ) -> None:
