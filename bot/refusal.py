@@ -73,6 +73,10 @@ _DEMONYMS = {
 _DEMONYM_RE = re.compile(
     r"\b(" + "|".join(re.escape(k) for k in _DEMONYMS) + r")\b", re.IGNORECASE
 )
+# Words naming the report itself: "report" is a stop word of the lexical index.
+_META = re.compile(
+    r"\b(report|wmr|authors?|authored|wrote|written|editors?|edited|publish\w*)\b", re.IGNORECASE
+)
 _RAW_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
 
 
@@ -170,6 +174,8 @@ class ScopeGuard:
         folded = fold_demonyms(question)
         content = [t for t in tokenize(folded) if t not in _WORDING]
         known = [t for t in content if vocab.knows(t)]
+        if _META.search(question):  # a question about the report itself (its authors, ...)
+            content, known = [*content, "_report"], [*known, "_report"]
         share = len(known) / len(content) if content else 0.0
 
         def verdict(ok: bool, reason: str, unknown: Sequence[str] = ()) -> ScopeCheck:
