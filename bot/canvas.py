@@ -22,6 +22,7 @@ MAX_SECONDARY = 2  # items a block takes from the second archetype when the brie
 MIX_RATIO = 0.5  # the second archetype joins when its score is at least this share of the first
 SOFTMAX_T = 0.04  # temperature turning similarities into shares
 KEYWORD_WEIGHT = 0.35  # share of the archetype score that comes from keyword cues
+OTHER_ARCHETYPE_PENALTY = 0.3  # for a recommendation whose title names another archetype
 
 # Words that signal an archetype in a company description (matched case-insensitively).
 ARCHETYPE_CUES: dict[str, tuple[str, ...]] = {
@@ -248,10 +249,15 @@ class CanvasEngine:
         return CanvasBlock(key=block, bullets=tuple(bullets), note=note)
 
     def recommendations(
-        self, vector: np.ndarray, archetype: str, count: int = 3
+        self, vector: np.ndarray, archetypes: Sequence[str], count: int = 3
     ) -> list[Recommendation]:
-        """The recommendations that fit a text (and its best archetype) best."""
-        fit = self.rec_vectors @ vector + 0.5 * (self.rec_vectors @ self.profile_vectors[archetype])
+        """The recommendations that fit a text and its best archetypes (best first) best."""
+        profile = self.profile_vectors[archetypes[0]]
+        fit = self.rec_vectors @ vector + 0.5 * (self.rec_vectors @ profile)
+        for i, rec in enumerate(self.report.recommendations):
+            named = [k for k, cues in ARCHETYPE_CUES.items() if cue_hits(rec.title, cues)]
+            if named and not set(named) & set(archetypes):
+                fit[i] -= OTHER_ARCHETYPE_PENALTY  # e.g. "mass-customised" advice for a servitiser
         order = np.argsort(-fit)[:count]
         return [self.report.recommendations[int(i)] for i in order]
 
@@ -265,7 +271,7 @@ class CanvasEngine:
         ranking = self.score_archetypes(brief, vector)
         sources = self.sources(ranking)
         blocks = [self._block(b, sources, ranking, vector) for b in CANVAS_BLOCKS]
-        recs = [self.rec_bullet(r) for r in self.recommendations(vector, ranking[0].name)]
+        recs = [self.rec_bullet(r) for r in self.recommendations(vector, sources)]
         numbered, numbered_recs = renumber(blocks, recs)
         return Canvas(brief=brief, archetypes=tuple(ranking), blocks=numbered,
                       recommendations=numbered_recs)

@@ -62,6 +62,15 @@ def test_draft_fills_nine_cited_blocks(advisor):
         assert "\nSkills: " in rec.text and "\nPolicy: " in rec.text
 
 
+def test_recommendations_follow_the_archetype(advisor):
+    def numbers(brief):
+        return {int(r.text.split(".")[0]) for r in advisor.draft_canvas(brief).recommendations}
+
+    assert 3 not in numbers(PUMP)  # "mass-customised" advice is not for a servitiser
+    assert 3 in numbers("We let customers design their own personalised sneakers online.")
+    assert 6 in numbers(WELD_AI)  # "harnessing AI and data analytics"
+
+
 def test_ai_based_empty_blocks_come_from_next_best_archetype(advisor):
     canvas = advisor.draft_canvas(WELD_AI)
     assert canvas.archetypes[0].name == "ai-based"
