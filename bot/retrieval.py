@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,10 +22,14 @@ def lexical_dir(data_dir: Path, collection: str) -> Path:
     return data_dir / "bm25" / collection
 
 
+_ANSI_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])")
+
+
 def validate_question(question: str, settings: Settings) -> str:
     """The question stripped of control characters, or a one-line error."""
     if not isinstance(question, str):
         raise AdvisorError("the question must be text")
+    question = _ANSI_ESCAPE.sub("", question)  # pasted terminal colours, not words
     cleaned = "".join(ch for ch in question if ch in "\n\t" or ch.isprintable()).strip()
     if not cleaned:
         raise AdvisorError("the question is empty: type a question about the report")

@@ -6,6 +6,7 @@ surfaces as a one-line IngestError naming the file, never as a library traceback
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -19,6 +20,10 @@ from pypdf import PasswordType, PdfReader
 
 from bot.errors import IngestError
 from ingest.types import Block
+
+# pypdf logs repair notes ("EOF marker not found") that would print as extra stderr lines
+# beside the one-line error; damaged PDFs are reported through IngestError instead.
+logging.getLogger("pypdf").addHandler(logging.NullHandler())
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
     {".md", ".markdown", ".txt", ".pdf", ".docx", ".html", ".htm"}
