@@ -134,3 +134,14 @@ def test_unreachable_backend_error_is_one_line(corpus_settings):
 def test_misconfiguration_says_how_to_fix(corpus_settings, overrides, hint):
     with pytest.raises(AdvisorError, match=hint):
         build_langchain_backend(_settings(corpus_settings, **overrides))
+
+
+def test_ollama_backend_unreachable_falls_back(corpus_settings, embedder):
+    settings = _settings(corpus_settings, backend="ollama", ollama_url="http://127.0.0.1:9",
+                         llm_timeout=5.0)
+    advisor = Advisor(settings, embedder=embedder)
+    assert advisor.llm is not None and advisor.llm.name == "ollama"
+    answer = advisor.ask(QUESTION)
+    assert answer.mode == "evidence-fallback" and not answer.refused
+    assert answer.notice and "ollama" in answer.notice and "\n" not in answer.notice
+    _check_grounded(advisor, answer)
