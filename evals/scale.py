@@ -117,18 +117,25 @@ def rss_mb() -> dict[str, float]:
 
 
 def build(n: int, data_dir: Path, embedder: Embedder, embed: str = "auto",
-          say: Any = print) -> dict[str, Any]:
-    """Index the report plus n synthetic chunks into data_dir; return timings and sizes."""
+          say: Any = print, report_index: Path | None = None,
+          sample: int = SAMPLE) -> dict[str, Any]:
+    """Index the report plus n synthetic chunks into data_dir; return timings and sizes.
+
+    The report's chunks and vectors are taken from report_index (a data dir) when given,
+    else the corpus is ingested first.
+    """
     from ingest.pipeline import ingest
 
     settings = Settings(data_dir=data_dir)
-    ingest(settings, [ROOT / "corpus"], embedder=embedder, show_progress=False)
-    store = Store(settings)
-    live = store.require_state()
+    if report_index is None:
+        ingest(settings, [ROOT / "corpus"], embedder=embedder, show_progress=False)
+    origin = Store(Settings(data_dir=report_index)) if report_index else Store(settings)
+    live = origin.require_state()
     report_chunks, report_vectors = [], []
-    for chunks, vectors in store.fetch(store.collection(live.collection)):
+    for chunks, vectors in origin.fetch(origin.collection(live.collection)):
         report_chunks += chunks
         report_vectors.append(vectors)
+    store = Store(settings)
 
     start = time.perf_counter()
     chunks = list(synthetic_chunks(n))
@@ -136,8 +143,8 @@ def build(n: int, data_dir: Path, embedder: Embedder, embed: str = "auto",
     gen_s = time.perf_counter() - start
 
     t0 = time.perf_counter()
-    embedder.embed(texts[:SAMPLE])
-    rate = SAMPLE / (time.perf_counter() - t0)
+    embedder.embed(texts[:sample])
+    rate = min(sample, n) / (time.perf_counter() - t0)
     projected_s = n / rate
     real = embed == "real" or (embed == "auto" and projected_s <= EMBED_BUDGET_S)
     say(f"scale: real embedding rate {rate:.0f} chunks/s -> {projected_s:.0f} s for {n:,}; "
@@ -159,7 +166,8 @@ def build(n: int, data_dir: Path, embedder: Embedder, embed: str = "auto",
     bm25_s = time.perf_counter() - t0
     sources = dict(live.sources)
     sources[SOURCE] = [c.id for c in chunks]
-    store.write_state(IndexState(generation, name, sources, live.model, live.collection))
+    previous = live.collection if report_index is None else None
+    store.write_state(IndexState(generation, name, sources, live.model, previous))
     return {
         "chunks": len(everything), "synthetic_chunks": n,
         "vectors": "real MiniLM" if real else "random-projected (hashed words; queries real)",
@@ -179,7 +187,7 @@ def serve(data_dir: Path, repeats: int = 2, limit: int | None = None) -> dict[st
     t0 = time.perf_counter()
     advisor = Advisor(Settings(data_dir=data_dir))
     gold = [q for q in load_gold() if q.answerable][:limit]
-    queries = [standalone_question(advisor, q) for q in gold]
+    queries = [standalone_question(None, q) for q in gold]  # rule-based rewrite, no model
     hits = advisor.retrieve(queries[0], 5)
     open_s = time.perf_counter() - t0
     times, found = [], 0

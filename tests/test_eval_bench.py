@@ -44,10 +44,14 @@ def test_projected_vectors_are_unit_and_keep_word_overlap() -> None:
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
 
 
-def test_scale_index_goes_through_the_real_store_and_retriever(tmp_path: Path, embedder) -> None:
-    built = build(300, tmp_path / ".advisor", embedder, embed="projected", say=lambda _m: None)
+def test_scale_index_goes_through_the_real_store_and_retriever(
+    tmp_path: Path, embedder, corpus_settings
+) -> None:
+    built = build(300, tmp_path / ".advisor", embedder, embed="projected", say=lambda _m: None,
+                  report_index=corpus_settings.data_dir, sample=16)
     assert built["synthetic_chunks"] == 300 and built["chunks"] > 300
     assert built["vectors"].startswith("random-projected")
+    assert built["embed_rate_chunks_per_s"] > 0
     served = serve(tmp_path / ".advisor", repeats=1, limit=20)
     assert served["index_chunks"] == built["chunks"]
     assert served["gold_recall@5"] > 0.8

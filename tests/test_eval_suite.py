@@ -98,6 +98,7 @@ def test_report_files_and_table(advisor, tmp_path: Path) -> None:
     assert "Latency per stage" in markdown(result, None)
 
 
+@pytest.mark.slow
 def test_cli_eval_writes_a_report(corpus_settings, tmp_path: Path, capsys) -> None:
     out = tmp_path / "results"
     code = main(["eval", "--subset", "--json", "--data-dir", str(corpus_settings.data_dir),
