@@ -21,11 +21,15 @@ DEFAULT_CONTEXT_TOKENS = 2048
 RESERVED_TOKENS = 640  # system prompt, question and the reply
 
 
-def context_tokens(llm: Any) -> int:
+def context_tokens(llm: Any, settings: Any = None) -> int:
     """The backend's context window in tokens, where it says; else a conservative default."""
-    for name in ("context_tokens", "n_ctx", "context_window", "num_ctx"):
-        value = getattr(llm, name, None)
-        value = value() if callable(value) else value
+    for holder in (llm, getattr(llm, "model", None)):
+        for name in ("context_tokens", "n_ctx", "num_ctx", "context_window"):
+            value = getattr(holder, name, None)
+            if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+                return value
+    if settings is not None and getattr(settings, "backend", "") == "llamacpp":
+        value = getattr(settings, "llm_context", None)
         if isinstance(value, int) and value > 0:
             return value
     return DEFAULT_CONTEXT_TOKENS
@@ -55,9 +59,10 @@ def evaluate_whole_report(advisor: Any, questions: Sequence[GoldQuestion]) -> di
     if llm is None:
         return {"note": "evidence mode has no model: no whole-report baseline", "metrics": {}}
     count = token_counter(advisor.settings.model_path())
-    window = context_tokens(llm)
+    window = context_tokens(llm, advisor.settings)
     text = CORPUS_FILE.read_text(encoding="utf-8")
-    context, cut = fit(text, max(256, window - RESERVED_TOKENS), count)
+    # MiniLM word pieces stand in for the model's own tokens: keep a 20% margin.
+    context, cut = fit(text, max(256, int(window * 0.8) - RESERVED_TOKENS), count)
     share = len(context) / len(text)
     coverage: list[float] = []
     refused_oos: list[bool] = []
@@ -87,7 +92,7 @@ def evaluate_whole_report(advisor: Any, questions: Sequence[GoldQuestion]) -> di
     lat = latency_summary(times)
     note = (
         f"The backend `{getattr(llm, 'name', '?')}` has a context of {window:,} tokens "
-        f"(MiniLM word pieces are used to count): "
+        f"(counted in MiniLM word pieces, with a 20% margin): "
         + (f"the report was **truncated** to its first {share:.0%} ({len(context):,} of "
            f"{len(text):,} characters), so questions about later sections cannot be answered "
            "in this arm." if cut else "the whole report fit.")
