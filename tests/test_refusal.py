@@ -70,8 +70,9 @@ def test_demonyms_fold_into_place_names():
 
 
 def test_gold_out_of_scope_refused_and_answerable_answered(advisor):
+    # The CI subset of answerable questions; the whole set is scored in test_evidence.py.
     for q in load_gold():
-        if q.category == "followup":
+        if q.category == "followup" or (q.answerable and not q.subset):
             continue
         answer = advisor.ask(q.question)
         assert answer.refused is (not q.answerable), (q.id, answer.text[:120])
