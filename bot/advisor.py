@@ -77,7 +77,9 @@ class Advisor:
         if self._canvases is None:
             from bot.canvas_service import CanvasService
 
-            self._canvases = CanvasService(self.settings, self.store, self.retriever, self.embedder)
+            self._canvases = CanvasService(
+                self.settings, self.store, self.retriever, self.embedder, backend=lambda: self.llm
+            )
         return self._canvases
 
     def draft_canvas(self, brief: str) -> Any:

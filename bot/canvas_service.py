@@ -7,7 +7,7 @@ warm evidence-mode draft only embeds the brief.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -49,9 +49,11 @@ class CanvasService:
     """Drafts, refines and compares canvases; follows re-ingests of the index."""
 
     def __init__(
-        self, settings: Settings, store: Store, retriever: Retriever, embedder: Embedder
+        self, settings: Settings, store: Store, retriever: Retriever, embedder: Embedder,
+        backend: Callable[[], Any] | None = None,
     ) -> None:
         self.settings = settings
+        self._backend_factory = backend
         self.store = store
         self.retriever = retriever
         self.embedder = embedder
@@ -63,12 +65,15 @@ class CanvasService:
         return shared_engine(self.store, self.retriever, self.embedder)
 
     def backend(self) -> Any:
-        """The generative backend, or None for evidence mode (a failed build is remembered)."""
+        """The generative backend (shared with answers when given), or None for evidence mode."""
         if self._backend is _UNBUILT:
             from bot.llm import build_backend
 
             try:
-                self._backend = build_backend(self.settings)
+                if self._backend_factory is not None:
+                    self._backend = self._backend_factory()
+                else:
+                    self._backend = build_backend(self.settings)
             except Exception as exc:  # noqa: BLE001 - a broken backend means evidence mode
                 self._backend = None
                 self._backend_error = " ".join(str(exc).split())[:160] or type(exc).__name__
