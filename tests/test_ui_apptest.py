@@ -214,6 +214,15 @@ def test_gap_analysis_of_an_uploaded_canvas(report_env):
     assert at.get_by_key("dl-gaps") is not None
 
 
+def test_gap_analysis_of_a_markdown_canvas(report_env):
+    at = start(page="canvas_page.py")
+    mine = b"## Key Partners\n- Service providers\n\n## Revenue Streams\n- Pay-per-use model\n"
+    at.file_uploader(key="gap-upload").upload("mine.md", mine, "text/markdown").run()
+    assert not at.exception and not at.error
+    summary = [m.value for m in at.markdown if m.value.startswith("Closest report canvas")]
+    assert summary and "servitised" in summary[0]
+
+
 def test_gap_analysis_rejects_a_bad_file_in_one_line(report_env):
     at = start(page="canvas_page.py")
     at.file_uploader(key="gap-upload").upload("bad.json", b'{"blocks": {"colour": []}}').run()
