@@ -12,10 +12,11 @@ from dataclasses import replace
 from typing import Any
 
 from bot.canvas import CanvasEngine, clean_text
-from bot.canvas_llm import CANVAS_FALLBACK_NOTICE, rewrite
+from bot.canvas_llm import rewrite
 from bot.embedding import Embedder
 from bot.errors import AdvisorError
 from bot.gaps import GapReport, UserCanvas, analyse_gaps, parse_user_canvas
+from bot.prompts import CANVAS_FALLBACK_NOTICE
 from bot.report import ReportIndex
 from bot.retrieval import Retriever
 from bot.settings import Settings
