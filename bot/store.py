@@ -141,7 +141,14 @@ class Store:
                 path=str(self.data_dir / "chroma"), settings=chroma_settings
             )
         except Exception as exc:  # noqa: BLE001 - any client failure becomes one line
-            raise AdvisorError(f"cannot open the Chroma store at {self.where}: {exc}") from exc
+            if self.settings.store == "http":
+                fix = "start the server (`chroma run --path DIR --port PORT`) or fix the address"
+            else:
+                fix = f"if the index is damaged, delete {self.data_dir} and run `advisor ingest`"
+            reason = " ".join(str(exc).split())
+            raise AdvisorError(
+                f"cannot open the Chroma store at {self.where}: {reason}; {fix}"
+            ) from exc
 
     # -- state ----------------------------------------------------------------------------
     def read_state(self) -> IndexState | None:
