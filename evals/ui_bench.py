@@ -37,17 +37,21 @@ CHROMIUM_ARGS = [
 ]
 QUESTION = "What revenue streams suit a servitised business model?"
 
-# Records, in the page, when the first assistant message gets any text (the first token).
-WATCH_FIRST_TOKEN = """() => {
+ASSISTANT = (
+    '[data-testid="stChatMessage"]:has([data-testid="stChatMessageAvatarAssistant"])'
+)
+
+# Records, in the page, when the next assistant message gets any text (the first token).
+WATCH_FIRST_TOKEN = """(selector) => {
   window.__firstToken = null;
   window.__asked = performance.now();
+  const before = document.querySelectorAll(selector).length;
+  window.__before = before;
   const seen = () => {
-    for (const m of document.querySelectorAll('[data-testid="stChatMessage"]')) {
-      if (!m.querySelector('[data-testid="stChatMessageAvatarAssistant"]')) continue;
-      const body = m.querySelector('[data-testid="stMarkdownContainer"]');
-      if (body && body.innerText.trim().length > 0) return true;
-    }
-    return false;
+    const replies = document.querySelectorAll(selector);
+    if (replies.length <= before) return false;
+    const body = replies[replies.length - 1].querySelector('[data-testid="stMarkdownContainer"]');
+    return Boolean(body && body.innerText.trim().length > 0);
   };
   const observer = new MutationObserver(() => {
     if (window.__firstToken === null && seen()) {
@@ -56,6 +60,13 @@ WATCH_FIRST_TOKEN = """() => {
     }
   });
   observer.observe(document.body, {childList: true, subtree: true, characterData: true});
+}"""
+
+# True once the new reply is complete: it ends with its mode caption, written after the answer.
+REPLY_DONE = """(selector) => {
+  const replies = document.querySelectorAll(selector);
+  if (replies.length <= window.__before) return false;
+  return Boolean(replies[replies.length - 1].querySelector('[data-testid="stCaptionContainer"]'));
 }"""
 
 
@@ -122,13 +133,13 @@ def open_chat(page: Any, url: str, timeout_ms: int = 90_000) -> float:
 
 def ask(page: Any, question: str, timeout_ms: int = 60_000) -> float:
     """Ask in the chat; returns seconds to the first streamed token, after the answer is done."""
-    page.evaluate(WATCH_FIRST_TOKEN)
+    page.evaluate(WATCH_FIRST_TOKEN, ASSISTANT)
     box = page.get_by_test_id("stChatInputTextArea")
     box.fill(question)
     box.press("Enter")
     page.wait_for_function("window.__firstToken !== null", timeout=timeout_ms)
     first = float(page.evaluate("window.__firstToken")) / 1000
-    # The turn is done when the clear button is enabled (the page reruns after the answer).
+    page.wait_for_function(REPLY_DONE, arg=ASSISTANT, timeout=timeout_ms)
     page.locator("button:not([disabled])", has_text="Clear chat").wait_for(timeout=timeout_ms)
     return first
 
