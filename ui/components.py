@@ -61,15 +61,19 @@ def body_text(text: str, section: str) -> str:
     return rest if head.strip() == section.strip() and rest else text
 
 
-def citation_chips(citations: Sequence[Citation], key: str, compact: bool = False) -> None:
-    """A row of numbered chips; opening one shows the section path and the full chunk text."""
+def citation_chips(
+    citations: Sequence[Citation], key: str, compact: bool = False, label: str | None = None
+) -> None:
+    """A row of numbered chips; opening one shows the section path and the full chunk text.
+
+    A chip is labelled with its number and section (or with `label`, when the place it sits
+    already names the section)."""
     if not citations:
         return
     with st.container(horizontal=True, gap="small", key=f"chips-{key}"):
         for c in citations:
-            name = short_section(c.chunk.section, 24 if compact else 50, compact)
-            label = f"[{c.n}] {md_escape(name)}"
-            with st.popover(label, key=f"cite-{key}-{c.n}"):
+            name = label or short_section(c.chunk.section, 24 if compact else 50, compact)
+            with st.popover(f"[{c.n}] {md_escape(name)}", key=f"cite-{key}-{c.n}"):
                 st.markdown(f"**[{c.n}]** {md_escape(c.chunk.section or '(no section)')}")
                 where = c.chunk.source + (f", page {c.chunk.page}" if c.chunk.page else "")
                 st.caption(md_escape(where))

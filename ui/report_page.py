@@ -66,7 +66,9 @@ def render_browse(chunks: Sequence[Chunk]) -> None:
     if not tree:
         st.info("The index is empty.")
         return
-    top = st.selectbox("Section", sorted(tree, key=_natural), key="report-section")
+    # Named sections first, alphabetically; numbered ones ("10 Key Recommendations") after.
+    order = sorted(tree, key=lambda s: (s[:1].isdigit(), s))
+    top = st.selectbox("Section", order, key="report-section")
     for chunk in sorted(tree[top], key=lambda c: [_natural(p) for p in c.section_path]):
         rest = SECTION_SEP.join(chunk.section_path[1:]) or chunk.section or top
         with st.expander(rest, expanded=len(tree[top]) <= 3):
@@ -96,7 +98,8 @@ def render_recommendations(index: ReportIndex) -> None:
                 for lever, text in rec.levers().items():
                     st.markdown(f"**{lever.title()}:** {md_escape(text)}")
                 chunk = index.recommendation_chunk(rec.number)
-                citation_chips([Citation(n=rec.number, chunk=chunk)], key=f"rec-{rec.number}")
+                citation_chips([Citation(n=rec.number, chunk=chunk)], key=f"rec-{rec.number}",
+                               label="Report text")
 
 
 def render() -> None:
