@@ -50,7 +50,7 @@ def missing(result: EvalResult) -> list[str]:
 
 def verdict(result: EvalResult) -> str:
     """PASS, FAIL, or INCOMPLETE when what was measured passes but some parts were not run."""
-    if not result.passed:
+    if result.extra.get("errors") or not result.passed:
         return "FAIL"
     return "INCOMPLETE" if missing(result) else "PASS"
 
@@ -66,6 +66,8 @@ def table(result: EvalResult) -> str:
     for stage, lat in result.latency.items():
         lines.append(f"{stage:28s} {lat['p50_ms']:>10.1f} {lat['p95_ms']:>12.1f}  {int(lat['n'])}")
     info = result.info
+    for part, error in (result.extra.get("errors") or {}).items():
+        lines.append(f"{part} could not be measured: {error}")
     lines.append("")
     lines.append(
         f"{info['questions']} questions, {info['briefs']} briefs, backend {info['backend']}, "
@@ -88,6 +90,9 @@ def markdown(result: EvalResult, chart: str | None = "chart.png") -> str:
         f"{info['briefs']} canvas briefs",
         f"- parts measured: {', '.join(info['parts'])}; took {info['seconds']} s",
         f"- verdict: **{verdict(result)}**",
+        "",
+        *[f"- **{part} could not be measured**: {error}"
+          for part, error in (result.extra.get("errors") or {}).items()],
         "",
         "## Metrics",
         "",

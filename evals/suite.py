@@ -46,7 +46,7 @@ class EvalResult:
 
     @property
     def passed(self) -> bool:
-        return all(self.verdicts.values())
+        return all(self.verdicts.values()) and not self.extra.get("errors")
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -210,11 +210,12 @@ def run_suite(
 
     say(f"retrieval: {sum(q.answerable for q in questions)} answerable questions")
     metrics, rows = evaluate_retrieval(timed, questions)
-    extra: dict[str, Any] = {"retrieval": rows}
+    errors: dict[str, str] = {}
+    extra: dict[str, Any] = {"retrieval": rows, "errors": errors}
     parts = ["retrieval"]
 
     say(f"answers: {len(questions)} questions")
-    answers = _answers(timed, questions)
+    answers = _guarded(errors, "answers", _answers, timed, questions)
     if answers is not None:
         metrics.update(_numeric(answers))
         metrics["citation_precision"] = citation_precision(timed, questions)
@@ -222,7 +223,7 @@ def run_suite(
         parts.append("answers")
 
     say(f"canvases: {len(briefs)} briefs")
-    canvases = _canvases(timed, briefs)
+    canvases = _guarded(errors, "canvases", _canvases, timed, briefs)
     if canvases is not None:
         for ours, theirs in CANVAS_KEYS.items():
             if ours not in canvases and theirs in canvases:
@@ -240,7 +241,9 @@ def run_suite(
         from evals.whole_report import evaluate_whole_report
 
         say("baseline: the whole report in the prompt")
-        extra["whole_report"] = evaluate_whole_report(advisor, questions)
+        extra["whole_report"] = _guarded(
+            errors, "whole_report", evaluate_whole_report, advisor, questions
+        )
 
     latency = {stage: latency_summary(times) for stage, times in timed.times.items() if times}
     info = {
@@ -261,6 +264,15 @@ def run_suite(
         by_category=_by_category(rows),
         extra={k: v for k, v in extra.items() if k != "retrieval"},
     )
+
+
+def _guarded(errors: dict[str, str], part: str, fn: Callable[..., Any], *args: Any) -> Any:
+    """Run one part of the eval; a crash is recorded (and fails the run) instead of raised."""
+    try:
+        return fn(*args)
+    except Exception as exc:  # noqa: BLE001 - one broken part must not hide the others
+        errors[part] = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+        return None
 
 
 def _backend_name(advisor: Any) -> str:

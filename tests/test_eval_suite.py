@@ -154,3 +154,24 @@ def test_whole_report_arm_truncates_to_the_backend_context(corpus_settings) -> N
     assert 0 < metrics["key_term_coverage"] <= 1.0
     prompt = chat.calls[0][-1]["content"]
     assert count(prompt) < 1024 and "whole report" in prompt
+
+
+def test_a_crashing_part_is_reported_and_fails_the_run(advisor) -> None:
+    from evals.gold import load_briefs
+    from evals.report import verdict
+
+    class BrokenCanvas:
+        """Delegates to the real advisor, but drafting a canvas crashes."""
+
+        def __getattr__(self, name: str):
+            return getattr(advisor, name)
+
+        def draft_canvas(self, brief: str):
+            raise RuntimeError("canvas service exploded")
+
+    questions = [q for q in load_gold(subset=True) if q.answerable][:3]
+    result = run_suite(BrokenCanvas(), questions=questions, briefs=load_briefs()[:1])
+    assert result.extra["errors"] == {"canvases": "RuntimeError: canvas service exploded"}
+    assert result.metrics["recall@5"] is not None and "canvases" not in result.info["parts"]
+    assert not result.passed and verdict(result) == "FAIL"
+    assert "canvases could not be measured" in table(result)
