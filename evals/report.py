@@ -123,7 +123,10 @@ def markdown(result: EvalResult, chart: str | None = "chart.png") -> str:
         out += ["", "## Baseline: the whole report in the prompt", "", whole.get("note", ""), ""]
         out += ["| metric | retrieval | whole report |", "|---|---:|---:|"]
         for name, value in whole.get("metrics", {}).items():
-            out.append(f"| {name} | {_fmt(name, result.metrics.get(name))} | {_fmt(name, value)} |")
+            ours = result.metrics.get(name)
+            if name.startswith("ask_p"):
+                ours = result.latency.get("ask", {}).get(name[len("ask_"):])
+            out.append(f"| {name} | {_fmt(name, ours)} | {_fmt(name, value)} |")
     if chart:
         out += ["", f"![metrics]({chart})"]
     return "\n".join(out) + "\n"
