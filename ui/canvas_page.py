@@ -12,7 +12,6 @@ from pathlib import Path
 import streamlit as st
 
 from bot.canvas_export import canvas_to_json, canvas_to_markdown, canvas_to_png
-from bot.errors import AdvisorError
 from bot.report import BLOCK_TITLES
 from bot.types import CANVAS_BLOCKS, Bullet, Canvas, CanvasBlock
 from ui.components import (
@@ -20,6 +19,7 @@ from ui.components import (
     BulletRenderer,
     bullet_line,
     citation_chips,
+    error_line,
     md_escape,
     mode_label,
     nine_box,
@@ -116,8 +116,8 @@ def render_editor(canvas: Canvas) -> None:
             try:
                 with st.spinner("Re-drafting…"):
                     _store(current_advisor().refine_canvas(canvas, instruction))
-            except AdvisorError as exc:
-                st.error(md_escape(str(exc)))
+            except Exception as exc:  # shown as one line, whatever failed
+                st.error(error_line(exc))
             else:
                 st.rerun()
 
@@ -139,8 +139,8 @@ def render_downloads(canvas: Canvas) -> None:
                            mime="application/json", icon=DOWNLOAD, on_click="ignore")
         try:
             png = canvas_png(canvas)
-        except AdvisorError as exc:
-            st.caption(md_escape(f"PNG unavailable: {exc}"))
+        except Exception as exc:  # shown as one line, whatever failed
+            st.caption("PNG unavailable: " + error_line(exc))
         else:
             st.download_button("PNG", png, key="dl-png", file_name="canvas.png",
                                mime="image/png", icon=DOWNLOAD, on_click="ignore")
@@ -163,8 +163,8 @@ def render_gaps() -> None:
     try:
         with st.spinner("Comparing with the report…"):
             report = current_advisor().gap_analysis(text)
-    except AdvisorError as exc:
-        st.error(md_escape(str(exc)))
+    except Exception as exc:  # shown as one line, whatever failed
+        st.error(error_line(exc))
         return
     st.markdown(f"Closest report canvas: **{md_escape(report.archetype)}** · "
                 f"{report.gap_count} gap(s)")
@@ -197,8 +197,8 @@ def render() -> None:
             with st.spinner("Drafting from the report…"):
                 _store(current_advisor().draft_canvas(brief))
             session_list(EDITED_KEY).clear()
-        except AdvisorError as exc:
-            st.error(md_escape(str(exc)))
+        except Exception as exc:  # shown as one line, whatever failed
+            st.error(error_line(exc))
     canvas = _canvas()
     if canvas is not None:
         with right:

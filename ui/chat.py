@@ -8,9 +8,8 @@ from typing import Any
 
 import streamlit as st
 
-from bot.errors import AdvisorError
 from bot.types import Answer
-from ui.components import DOWNLOAD, citation_chips, md_escape, mode_label, safe_markdown
+from ui.components import DOWNLOAD, citation_chips, error_line, md_escape, mode_label, safe_markdown
 from ui.sidebar import set_notice
 from ui.state import current_advisor, session_list
 
@@ -105,8 +104,8 @@ def _respond(question: str, turns: list[Turn]) -> Answer | None:
             placeholder.empty()
         else:
             placeholder.markdown(safe_markdown(answer.text))
-    except AdvisorError as exc:
-        st.error(md_escape(str(exc)))
+    except Exception as exc:  # shown as one line, whatever failed
+        st.error(error_line(exc))
         return None
     set_notice(answer.notice)
     render_answer(answer, key=f"turn-{len(turns)}", streamed=True)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import streamlit as st
 
+from bot.errors import AdvisorError
 from bot.report import BLOCK_TITLES
 from bot.types import SECTION_SEP, Bullet, Citation
 
@@ -35,6 +36,15 @@ def md_escape(text: str) -> str:
 def safe_markdown(text: str) -> str:
     """Keep an answer's Markdown (bullets, bold) but show any HTML, images or LaTeX literally."""
     return _HTML_ISH.sub(r"\\\1", text).replace("![", "!\\[")
+
+
+def error_line(exc: BaseException) -> str:
+    """What the user sees of a failure: one line of escaped text."""
+    if isinstance(exc, AdvisorError):
+        text = str(exc)
+    else:
+        text = f"unexpected error: {type(exc).__name__}: {exc}"
+    return md_escape(" ".join(text.split()))
 
 
 def mode_label(mode: str) -> str:

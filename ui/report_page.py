@@ -8,10 +8,9 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from bot.errors import AdvisorError
 from bot.report import ReportIndex
 from bot.types import CANVAS_BLOCKS, SECTION_SEP, Bullet, Chunk, Citation
-from ui.components import body_text, citation_chips, md_escape, nine_box
+from ui.components import body_text, citation_chips, error_line, md_escape, nine_box
 from ui.state import current_advisor
 
 SEARCH_K = 8
@@ -46,8 +45,8 @@ def render_search() -> None:
         return
     try:
         hits = current_advisor().retrieve(query, SEARCH_K)
-    except AdvisorError as exc:
-        st.error(str(exc))
+    except Exception as exc:  # shown as one line, whatever failed
+        st.error(error_line(exc))
         return
     st.caption(f"{len(hits)} best matching passages")
     for hit in hits:
@@ -109,16 +108,16 @@ def render() -> None:
     render_search()
     try:
         chunks = current_advisor().retriever.chunks()
-    except AdvisorError as exc:
-        st.error(str(exc))
+    except Exception as exc:  # shown as one line, whatever failed
+        st.error(error_line(exc))
         return
     canvases, recs, browse = st.tabs(["Six canvases", "Ten recommendations", "Browse sections"])
     try:
         index = ReportIndex.build(chunks)
-    except AdvisorError as exc:
+    except Exception as exc:  # shown as one line, whatever failed
         index = None
         for tab in (canvases, recs):
-            tab.info(f"Only the browser is available: {exc}")
+            tab.info("Only the browser is available: " + error_line(exc))
     if index is not None:
         with canvases:
             render_canvases(index)

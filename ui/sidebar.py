@@ -7,10 +7,9 @@ from pathlib import Path
 import streamlit as st
 
 from bot import Advisor
-from bot.errors import AdvisorError
 from bot.settings import Settings
 from ingest.loaders import SUPPORTED_SUFFIXES
-from ui.components import md_escape, mode_label
+from ui.components import error_line, md_escape, mode_label
 from ui.state import current_advisor, current_settings
 
 NOTICE_KEY = "backend-notice"
@@ -99,8 +98,8 @@ def render_documents(advisor: Advisor) -> None:
     st.subheader("Documents")
     try:
         st.caption(f"{advisor.retriever.chunk_count} chunks indexed in {advisor.store.where}")
-    except AdvisorError as exc:
-        st.caption(md_escape(str(exc)))
+    except Exception as exc:  # shown as one line, whatever failed
+        st.caption(error_line(exc))
     files = st.file_uploader(
         "Add documents to the index",
         type=[s.lstrip(".") for s in sorted(SUPPORTED_SUFFIXES)],
@@ -118,9 +117,9 @@ def render_documents(advisor: Advisor) -> None:
     try:
         paths = _save_uploads(list(files), advisor.settings.data_dir / UPLOADS)
         report = advisor.ingest(paths, progress=progress, show_progress=False)
-    except AdvisorError as exc:
+    except Exception as exc:  # shown as one line, whatever failed
         bar.empty()
-        st.error(md_escape(str(exc)))
+        st.error(error_line(exc))
         return
     bar.progress(1.0, text="Done")
     st.success(md_escape(report.summary()))
@@ -133,14 +132,14 @@ def render_sidebar() -> None:
     with st.sidebar:
         try:
             settings = current_settings()
-        except AdvisorError as exc:
-            st.error(md_escape(str(exc)))
+        except Exception as exc:  # shown as one line, whatever failed
+            st.error(error_line(exc))
             return
         try:
             advisor: Advisor | None = current_advisor()
-        except AdvisorError as exc:
+        except Exception as exc:  # shown as one line, whatever failed
             advisor = None
-            st.error(md_escape(str(exc)))
+            st.error(error_line(exc))
         render_backend(advisor, settings)
         if advisor is not None:
             st.divider()
