@@ -131,6 +131,22 @@ def test_sidebar_check_reports_an_unreachable_backend(report_env, embedder):
                for w in at.sidebar.warning)
 
 
+class BrokenAdvisor(Advisor):
+    """An advisor whose answer pipeline fails unexpectedly."""
+
+    def stream(self, question, history=None):
+        raise RuntimeError("disk on fire\nsecond line")
+
+
+def test_an_unexpected_failure_is_one_line_not_a_traceback(report_env, embedder):
+    at = ask(start(BrokenAdvisor(report_env, embedder=embedder)), QUESTION)
+    assert not at.exception
+    (reply,) = assistant_messages(at)
+    assert [e.value for e in reply.error] == [
+        "unexpected error\\: RuntimeError\\: disk on fire second line"
+    ]
+
+
 def test_user_text_is_escaped_never_html(report_env):
     question = 'Pay-per-use? <script>window.__pwned=1</script> <img src=x onerror="x()">'
     at = ask(start(), question)
