@@ -93,6 +93,7 @@ def test_draft_a_canvas_and_download_the_png(page, app_url, shots):
     page.get_by_role("button", name="Draft the canvas").click()
     for title in ("Key Partners", "Value Propositions", "Revenue Streams"):
         page.get_by_text(title, exact=True).first.wait_for(timeout=60_000)
+    page.get_by_test_id("stVegaLiteChart").wait_for(timeout=30_000)
     assert page.get_by_test_id("stVegaLiteChart").count() == 1
     page.set_viewport_size({"width": 1440, "height": 1500})
     page.screenshot(path=str(shots / "screenshot-canvas.png"))
