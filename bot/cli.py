@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -186,7 +187,17 @@ def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
         raise AdvisorError(f"the Streamlit app is missing: {app}")
     env_dir = {"ADVISOR_DATA_DIR": str(settings.data_dir)}
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), *args.streamlit_args]
-    return subprocess.call(cmd, env={**os.environ, **env_dir})
+    proc = subprocess.Popen(cmd, env={**os.environ, **env_dir})
+    # Stopping `advisor ui` stops the server too (SIGTERM is passed on; Ctrl-C reaches both).
+    previous = signal.signal(signal.SIGTERM, lambda *_: proc.terminate())
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        proc.wait()
+        raise
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _positive_int(value: str) -> int:

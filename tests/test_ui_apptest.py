@@ -290,7 +290,9 @@ def test_advisor_ui_passes_streamlit_options_through():
 
 
 @pytest.mark.slow
-def test_advisor_ui_serves_the_app_on_the_given_port(corpus_settings, tmp_path):
+def test_advisor_ui_serves_the_app_on_the_given_port_and_stops_with_it(corpus_settings, tmp_path):
+    import os
+    import signal
     import subprocess
     import sys
     import time
@@ -299,21 +301,34 @@ def test_advisor_ui_serves_the_app_on_the_given_port(corpus_settings, tmp_path):
     from evals.ui_bench import free_port
 
     port = free_port()
+    health = f"http://127.0.0.1:{port}/_stcore/health"
     cmd = [sys.executable, "-m", "bot.cli", "ui", "--data-dir", str(corpus_settings.data_dir),
            "--server.port", str(port), "--server.headless", "true",
            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
-    proc = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+
+    def answers() -> bool:
+        try:
+            with urllib.request.urlopen(health, timeout=2) as r:
+                return r.read() == b"ok"
+        except OSError:
+            return False
+
     try:
         deadline = time.monotonic() + 60
-        while True:
+        while not answers():
             assert proc.poll() is None, "advisor ui exited"
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health") as r:
-                    assert r.read() == b"ok"
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "advisor ui did not start"
-                time.sleep(0.3)
+            assert time.monotonic() < deadline, "advisor ui did not start"
+            time.sleep(0.3)
+        proc.terminate()  # SIGTERM to `advisor ui` must stop the Streamlit server as well
+        proc.wait(timeout=15)
+        deadline = time.monotonic() + 15
+        while answers():
+            assert time.monotonic() < deadline, "the server outlived `advisor ui`"
+            time.sleep(0.3)
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
