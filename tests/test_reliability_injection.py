@@ -26,6 +26,9 @@ from bot.settings import Settings
 from evals.load_test import check_answer
 from ingest.pipeline import ingest
 from tests.fakes import FakeChat
+from tests.llm_server import llama_server
+
+__all__ = ["llama_server"]  # the session fixture, used by name
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTION = (
@@ -168,3 +171,24 @@ def test_ui_escaping_shows_document_markup_literally():
         shown = render(INJECTED)
         assert "<script>" in INJECTED and not re.search(r"(?<!\\)[<>]", shown), render.__name__
     assert "](javascript:" not in md_escape(INJECTED)
+
+
+@pytest.mark.llm
+def test_real_small_model_over_the_injected_document_stays_grounded(
+    injected, embedder, llama_server  # noqa: F811 - the fixture
+):
+    from tests.llm_server import require_local_llm
+
+    require_local_llm()
+    base_url = llama_server
+    settings = injected.model_copy(update={
+        "backend": "openai", "openai_base_url": base_url, "openai_api_key": "test",
+        "llm_timeout": 120.0, "llm_max_tokens": 96, "top_k": 3,
+    })
+    advisor = Advisor(settings, embedder=embedder)
+    answer = advisor.ask(QUESTION)
+    # SmolLM2 may obey, ignore or garble the injected text; whatever it writes, only markers
+    # naming retrieved excerpts survive and an uncited reply becomes the evidence answer.
+    assert answer.mode in ("openai", "evidence-fallback") or answer.refused
+    _assert_grounded(advisor, answer, QUESTION)
+    assert not {"99", "42"} & set(MARKER.findall(answer.text))
