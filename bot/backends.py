@@ -116,13 +116,24 @@ class ChatLlamaCpp(BaseChatModel):
                 messages=self._payload(messages), stream=True, stop=stop,
                 max_tokens=self.max_tokens, temperature=self.temperature,
             ):
-                delta = part["choices"][0].get("delta", {}).get("content") or ""
-                if not delta:
+                choice = part["choices"][0]
+                delta = choice.get("delta", {}).get("content") or ""
+                finish = choice.get("finish_reason")
+                if not delta and not finish:
                     continue
-                chunk = ChatGenerationChunk(message=AIMessageChunk(content=delta))
+                meta = {"finish_reason": finish} if finish else {}
+                chunk = ChatGenerationChunk(
+                    message=AIMessageChunk(content=delta, response_metadata=meta)
+                )
                 if run_manager is not None:
                     run_manager.on_llm_new_token(delta, chunk=chunk)
                 yield chunk
+
+
+def _is_final(chunk: BaseMessage) -> bool:
+    """Whether a streamed chunk says the reply ended normally (OpenAI, llama.cpp, Ollama)."""
+    meta = getattr(chunk, "response_metadata", None) or {}
+    return bool(meta.get("finish_reason") or meta.get("done") or meta.get("done_reason"))
 
 
 class LangChainBackend:
@@ -151,13 +162,19 @@ class LangChainBackend:
 
     def stream(self, messages: Sequence[Message]) -> Iterator[str]:
         deadline = time.monotonic() + self.timeout
+        finished = False
         try:
             for chunk in self.model.stream(self._messages(messages)):
                 text = chunk.content if isinstance(chunk.content, str) else ""
                 if text:
                     yield text
+                finished = finished or _is_final(chunk)
                 if time.monotonic() > deadline:
                     raise BackendError(f"{self.name} timed out after {self.timeout:g} s")
+            if not finished:
+                raise BackendError(
+                    f"{self.name} stream ended before the reply was complete (incomplete)"
+                )
         except (BackendError, GeneratorExit):
             raise
         except AdvisorError as exc:

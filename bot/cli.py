@@ -214,7 +214,9 @@ class _Parser(argparse.ArgumentParser):
     """argparse whose usage errors are one line."""
 
     def error(self, message: str) -> Any:  # type: ignore[override]
-        self.exit(2, f"advisor: error: {message} (see `advisor {self.prog.split()[-1]} -h`)\n")
+        command = " ".join(self.prog.split()[1:])
+        hint = f"advisor {command} -h" if command else "advisor -h"
+        self.exit(2, f"advisor: error: {message} (see `{hint}`)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:

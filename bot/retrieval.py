@@ -154,7 +154,8 @@ def fuse(
             chunks.setdefault(chunk.id, chunk)
             raw[chunk.id] = score
             scores[chunk.id] = scores.get(chunk.id, 0.0) + weight / (settings.rrf_k + rank)
-    order = sorted(scores, key=lambda cid: (-scores[cid], -dense_scores.get(cid, -1.0)))[:k]
+    # Ties break on the dense score, then the chunk id, so rankings never depend on build order.
+    order = sorted(scores, key=lambda cid: (-scores[cid], -dense_scores.get(cid, -1.0), cid))[:k]
     return [
         Hit(
             chunk=chunks[cid],

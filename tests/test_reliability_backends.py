@@ -37,10 +37,10 @@ QUESTION = "What revenue streams suit servitised business models?"
 Behaviour = Callable[[BaseHTTPRequestHandler, dict], None]
 
 
-def _chunk(text: str) -> bytes:
+def _chunk(text: str, finish: str | None = None) -> bytes:
     body = {"id": "c1", "object": "chat.completion.chunk", "created": 0, "model": "fake",
             "choices": [{"index": 0, "delta": {"role": "assistant", "content": text},
-                         "finish_reason": None}]}
+                         "finish_reason": finish}]}
     return f"data: {json.dumps(body)}\n\n".encode()
 
 
@@ -87,6 +87,7 @@ def blank_stream(handler: BaseHTTPRequestHandler, request: dict) -> None:
     for _ in range(3):
         handler.wfile.write(_chunk(""))
     handler.wfile.write(_chunk("   "))
+    handler.wfile.write(_chunk("", finish="stop"))  # framed like a real server's normal end
     handler.wfile.write(b"data: [DONE]\n\n")
 
 
@@ -181,14 +182,7 @@ def _assert_fallback(advisor: Advisor, answer, evidence) -> None:
         ("empty stream", empty_stream, "failed"),
         ("blank stream", blank_stream, "empty reply"),
         ("dropped mid-stream", dropped, "failed"),
-        pytest.param(
-            "cut without framing", dropped_unframed, "incomplete",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="a stream that stops without finish_reason or [DONE] is taken as the "
-                "whole reply (bot/backends.py does not check how the stream ended)",
-            ),
-        ),
+        ("cut without framing", dropped_unframed, "incomplete"),
     ],
 )
 def test_misbehaving_server_ends_in_evidence_fallback(
