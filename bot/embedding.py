@@ -20,6 +20,9 @@ os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 
+SMALL_BATCH = 8
+
+
 class TokenCounter:
     """Counts MiniLM word pieces with the model's own tokenizer.json (no weights loaded)."""
 
@@ -57,6 +60,9 @@ class Embedder:
         self.model_path = model_path
         self._model = SentenceTransformer(model_path, device="cpu", local_files_only=True)
         self._lock = threading.Lock()
+        import torch
+
+        self._threads = max(1, torch.get_num_threads())
         dim = self._model.get_embedding_dimension()
         self.dimension = int(dim) if dim else 384
 
@@ -64,7 +70,12 @@ class Embedder:
         """Embed texts into unit vectors (rows)."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        import torch
+
         with self._lock:
+            # One intra-op thread for a few short texts: faster, and immune to oversubscription
+            # when the other core is busy. The setting is per calling thread, so set it each time.
+            torch.set_num_threads(1 if len(texts) <= SMALL_BATCH else self._threads)
             vectors = self._model.encode(
                 list(texts),
                 batch_size=batch_size,

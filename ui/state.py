@@ -14,18 +14,6 @@ from bot.settings import Settings, load_settings
 ADVISOR_KEY = "advisor"
 
 
-# Every script run is a new thread, and OpenMP's thread count is per thread: each run asks for
-# one intra-op thread so concurrent sessions don't oversubscribe the cores (with the default two,
-# a query embedding in the server took ~1 s instead of ~15 ms on a busy 2-core machine).
-TORCH_THREADS = 1
-
-
-def _one_thread_per_run() -> None:
-    import torch
-
-    torch.set_num_threads(TORCH_THREADS)  # not guarded: get_num_threads() is process-wide
-
-
 @st.cache_resource(show_spinner="Loading the embedding model…")
 def _embedder(model_path: str) -> Embedder:
     return load_embedder(model_path)
@@ -47,7 +35,6 @@ def current_settings() -> Settings:
 
 def current_advisor() -> Advisor:
     """The advisor serving this session (AdvisorError with a one-line fix if misconfigured)."""
-    _one_thread_per_run()
     injected = st.session_state.get(ADVISOR_KEY)
     if isinstance(injected, Advisor):
         return injected
