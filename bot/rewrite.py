@@ -82,6 +82,20 @@ def carry_context(question: str, history: Sequence[Turn]) -> str:
     return f"{question} ({', '.join(extra)})" if extra else question
 
 
+def _fold(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def _echoes_answer(line: str, history: Sequence[Turn]) -> bool:
+    """Whether a 'rewrite' just repeats an earlier answer instead of asking a question."""
+    folded = _fold(line)
+    return any(
+        folded and folded in _fold(t.get("content", ""))
+        for t in history
+        if t.get("role") == "assistant"
+    )
+
+
 def rewrite(question: str, history: Sequence[Turn] | None, llm: ChatBackend | None) -> str:
     """A standalone version of the question (the question itself when it already is one)."""
     if not history or not needs_rewrite(question, history):
@@ -95,6 +109,8 @@ def rewrite(question: str, history: Sequence[Turn] | None, llm: ChatBackend | No
         return fallback
     line = text.splitlines()[0].strip().strip('"').strip() if text else ""
     if len(line) < 8 or len(line) > MAX_REWRITE_CHARS or "NOT_IN_REPORT" in line:
+        return fallback
+    if _echoes_answer(line, history):
         return fallback
     # A weak model may drop the subject: make sure the carried one is still there.
     subject = _subject_of(fallback)

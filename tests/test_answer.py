@@ -139,3 +139,22 @@ def test_unusable_model_rewrite_falls_back_to_carried_subject(corpus_settings, e
     assert "servitised business model" in fake.calls[1][1]["content"]
     section = answer.citations[0].chunk.section
     assert section.endswith("Servitised Business Models > Revenue Streams")
+
+
+def test_model_rewrite_that_echoes_the_last_answer_is_not_used(corpus_settings, embedder):
+    earlier = "Servitised firms offer enhanced product value through added services."
+
+    def reply(messages):
+        return earlier if messages[0]["content"] == REWRITE_SYSTEM else "Invoicing [1]."
+
+    fake = FakeChat(reply)
+    advisor = _advisor(corpus_settings, embedder, fake)
+    history = [
+        {"role": "user", "content": "What is the servitised value proposition?"},
+        {"role": "assistant", "content": earlier},
+    ]
+    answer = advisor.ask("And what about its revenue streams?", history=history)
+    assert f"Question: {earlier}" not in fake.calls[1][1]["content"]
+    assert "servitised business model" in fake.calls[1][1]["content"]
+    section = answer.citations[0].chunk.section
+    assert section.endswith("Servitised Business Models > Revenue Streams")
