@@ -10,11 +10,14 @@ from bot.embedding import Embedder, load_embedder
 from bot.retrieval import Retriever
 from bot.settings import Settings, load_settings
 from bot.store import Store
-from bot.types import Answer, Hit
+from bot.types import Answer, Canvas, Hit
 
 if TYPE_CHECKING:
     from bot.answer import Answerer, StreamItem
+    from bot.canvas_service import CanvasService
+    from bot.gaps import GapReport, UserCanvas
     from bot.llm import ChatBackend
+    from ingest.pipeline import IngestReport
 
 
 class Advisor:
@@ -25,7 +28,7 @@ class Advisor:
         self.store = Store(settings)
         self.embedder = embedder or load_embedder(settings.model_path())
         self.retriever = Retriever(settings, self.store, self.embedder)
-        self._canvases: Any = None
+        self._canvases: CanvasService | None = None
         self._answerer: Answerer | None = None
 
     @classmethod
@@ -72,8 +75,8 @@ class Advisor:
         return self.answerer.stream(question, history)
 
     @property
-    def canvases(self) -> Any:
-        """The canvas service (bot.canvas_service.CanvasService) of this advisor."""
+    def canvases(self) -> CanvasService:
+        """The canvas service of this advisor (drafts, refinements, gap analysis)."""
         if self._canvases is None:
             from bot.canvas_service import CanvasService
 
@@ -82,19 +85,21 @@ class Advisor:
             )
         return self._canvases
 
-    def draft_canvas(self, brief: str) -> Any:
-        """A Business Model Canvas (bot.types.Canvas) drafted for a company brief."""
+    def draft_canvas(self, brief: str) -> Canvas:
+        """A Business Model Canvas drafted for a company brief, every bullet cited."""
         return self.canvases.draft(brief)
 
-    def refine_canvas(self, canvas: Any, instruction: str) -> Any:
+    def refine_canvas(self, canvas: Canvas, instruction: str) -> Canvas:
         """The canvas with only the blocks an instruction affects re-drafted."""
         return self.canvases.refine(canvas, instruction)
 
-    def gap_analysis(self, canvas: Any, archetype: str | None = None) -> Any:
+    def gap_analysis(
+        self, canvas: str | dict[str, Any] | UserCanvas | Canvas, archetype: str | None = None
+    ) -> GapReport:
         """What the best-fitting report canvas has that a company's canvas (JSON/Markdown) lacks."""
         return self.canvases.gaps(canvas, archetype)
 
-    def ingest(self, paths: Sequence[Path] | None = None, **kwargs: Any) -> Any:
+    def ingest(self, paths: Sequence[Path] | None = None, **kwargs: Any) -> IngestReport:
         """Index files or folders into this advisor's store (see ingest.pipeline.ingest)."""
         from ingest.pipeline import ingest
 

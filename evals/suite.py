@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from evals.answer_eval import evaluate_answers
+from evals.canvas_eval import evaluate_canvases
 from evals.gold import Brief, GoldQuestion, load_briefs, load_gold
 from evals.metrics import first_rank, latency_summary, mean, reciprocal_rank, relevant
 from evals.thresholds import THRESHOLDS, check
@@ -173,23 +175,11 @@ def citation_precision(timed: Timed, questions: Sequence[GoldQuestion]) -> float
     return good / total if total else None
 
 
-def _answers(timed: Timed, questions: Sequence[GoldQuestion]) -> dict[str, Any] | None:
-    if not callable(getattr(timed._advisor, "ask", None)):
-        return None
-    try:
-        from evals.answer_eval import evaluate_answers
-    except ImportError:
-        return None
+def _answers(timed: Timed, questions: Sequence[GoldQuestion]) -> dict[str, Any]:
     return dict(evaluate_answers(timed, list(questions)))
 
 
-def _canvases(timed: Timed, briefs: Sequence[Brief]) -> dict[str, Any] | None:
-    if not callable(getattr(timed._advisor, "draft_canvas", None)):
-        return None
-    try:
-        from evals.canvas_eval import evaluate_canvases
-    except ImportError:
-        return None
+def _canvases(timed: Timed, briefs: Sequence[Brief]) -> dict[str, Any]:
     return dict(evaluate_canvases(timed, list(briefs)))
 
 

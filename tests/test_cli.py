@@ -3,22 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
-
-
-def advisor(*args: str, data_dir: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "ADVISOR_DATA_DIR": str(data_dir)}
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args], cwd=ROOT, env=env, input=stdin,
-        capture_output=True, text=True, timeout=300,
-    )
+from .conftest import run_cli
 
 
 def _one_line_error(proc: subprocess.CompletedProcess) -> str:
@@ -30,7 +19,7 @@ def _one_line_error(proc: subprocess.CompletedProcess) -> str:
 
 
 def test_retrieve_json_shape(corpus_settings):
-    proc = advisor("retrieve", "servitised revenue streams", "-k", "3", "--json",
+    proc = run_cli("retrieve", "servitised revenue streams", "-k", "3", "--json",
                    data_dir=corpus_settings.data_dir)
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
@@ -45,7 +34,7 @@ def test_retrieve_json_shape(corpus_settings):
 def test_retrieve_batch_gives_one_json_line_per_question(corpus_settings, tmp_path):
     batch = tmp_path / "questions.txt"
     batch.write_text("circular key partners\n\nAI-based channels\n", encoding="utf-8")
-    proc = advisor("retrieve", "--batch", str(batch), "-k", "2",
+    proc = run_cli("retrieve", "--batch", str(batch), "-k", "2",
                    data_dir=corpus_settings.data_dir)
     assert proc.returncode == 0, proc.stderr
     rows = [json.loads(line) for line in proc.stdout.splitlines()]
@@ -54,7 +43,7 @@ def test_retrieve_batch_gives_one_json_line_per_question(corpus_settings, tmp_pa
 
 
 def test_retrieve_plain_output_lists_sections(corpus_settings):
-    proc = advisor("retrieve", "circular cost structure", data_dir=corpus_settings.data_dir)
+    proc = run_cli("retrieve", "circular cost structure", data_dir=corpus_settings.data_dir)
     assert proc.returncode == 0
     assert "1. New Business Models > Circular Business Models" in proc.stdout
 
@@ -69,16 +58,16 @@ def test_retrieve_plain_output_lists_sections(corpus_settings):
     ],
 )
 def test_bad_retrieve_input_is_one_line(corpus_settings, args, needle):
-    assert needle in _one_line_error(advisor(*args, data_dir=corpus_settings.data_dir))
+    assert needle in _one_line_error(run_cli(*args, data_dir=corpus_settings.data_dir))
 
 
 def test_ingest_missing_path_is_one_line(tmp_path):
-    line = _one_line_error(advisor("ingest", str(tmp_path / "missing"), data_dir=tmp_path / "d"))
+    line = _one_line_error(run_cli("ingest", str(tmp_path / "missing"), data_dir=tmp_path / "d"))
     assert "no such file or folder" in line
 
 
 def test_retrieve_without_index_says_to_ingest(tmp_path):
-    line = _one_line_error(advisor("retrieve", "anything", data_dir=tmp_path / "empty"))
+    line = _one_line_error(run_cli("retrieve", "anything", data_dir=tmp_path / "empty"))
     assert "advisor ingest" in line
 
 
@@ -87,7 +76,7 @@ def test_ingest_reports_partial_runs_with_exit_code_3(tmp_path):
     docs.mkdir()
     (docs / "good.md").write_text("# Good\n\nA good document about leasing.\n", encoding="utf-8")
     (docs / "bad.bin.txt").write_bytes(b"\x00\xff\x00")
-    proc = advisor("ingest", str(docs), data_dir=tmp_path / "d")
+    proc = run_cli("ingest", str(docs), data_dir=tmp_path / "d")
     assert proc.returncode == 3, proc.stderr
     assert "skipped" in proc.stderr and "bad.bin.txt" in proc.stderr
     assert "1 file(s)" in proc.stdout

@@ -13,10 +13,8 @@ Protections exercised:
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -27,21 +25,13 @@ from reportlab.pdfgen import canvas as pdf_canvas
 from bot.errors import AdvisorError
 from bot.types import Answer
 
-from .conftest import ROOT
+from .conftest import run_cli
 
 PROBES = (
     "What revenue streams suit servitised business models?",
     "key partners of circular business models",
 )
 ARABIC_CJK_EMOJI = "ما هي نماذج الأعمال 循环经济的收入来源 🤖🏭 servitised revenue streams?"
-
-
-def _cli(*args: str, data_dir: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "ADVISOR_DATA_DIR": str(data_dir)}
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args], cwd=ROOT, env=env, input=stdin,
-        capture_output=True, text=True, timeout=300,
-    )
 
 
 def _one_line_error(proc: subprocess.CompletedProcess) -> str:
@@ -53,7 +43,7 @@ def _one_line_error(proc: subprocess.CompletedProcess) -> str:
 
 def _probe(data_dir: Path) -> list[list[str]]:
     """Chunk ids `advisor retrieve` returns for the probe questions, in one process."""
-    proc = _cli("retrieve", "--batch", "-", "-k", "5", data_dir=data_dir,
+    proc = run_cli("retrieve", "--batch", "-", "-k", "5", data_dir=data_dir,
                 stdin="\n".join(PROBES) + "\n")
     assert proc.returncode == 0, proc.stderr
     return [[h["chunk_id"] for h in json.loads(line)["hits"]] for line in proc.stdout.splitlines()]
@@ -114,13 +104,13 @@ def test_mixed_scripts_and_emoji_still_work(advisor):
 def test_bad_questions_through_the_cli_leave_the_index_answering(index):
     data_dir, before = index
     for question in ("", "  \t "):
-        assert "empty" in _one_line_error(_cli("ask", question, data_dir=data_dir))
+        assert "empty" in _one_line_error(run_cli("ask", question, data_dir=data_dir))
     huge = "servitisation " * 7500  # 105,000 characters in one command-line argument
     start = time.monotonic()
-    line = _one_line_error(_cli("ask", huge, data_dir=data_dir))
+    line = _one_line_error(run_cli("ask", huge, data_dir=data_dir))
     assert "limit is 2,000" in line and time.monotonic() - start < 120
     batch = "\n".join([huge, "servitised\x07 revenue\x1b streams", ARABIC_CJK_EMOJI]) + "\n"
-    proc = _cli("ask", "--batch", "-", data_dir=data_dir, stdin=batch)
+    proc = run_cli("ask", "--batch", "-", data_dir=data_dir, stdin=batch)
     assert proc.returncode == 1, proc.stderr  # one input failed; the others were answered
     rows = [json.loads(line) for line in proc.stdout.splitlines()]
     assert len(rows) == 3
@@ -165,9 +155,9 @@ def test_only_bad_files_fail_in_one_line_and_touch_nothing(index, tmp_path):
     expected = _bad_files(tmp_path / "bad")
     state = _state(data_dir)
     paths = [str(tmp_path / "bad" / name) for name in expected]
-    line = _one_line_error(_cli("ingest", *paths, data_dir=data_dir))
+    line = _one_line_error(run_cli("ingest", *paths, data_dir=data_dir))
     assert "no file could be indexed" in line
-    line = _one_line_error(_cli("ingest", str(tmp_path / "bad"), data_dir=data_dir))
+    line = _one_line_error(run_cli("ingest", str(tmp_path / "bad"), data_dir=data_dir))
     assert "no file could be indexed" in line
     assert _state(data_dir) == state
     assert _probe(data_dir) == before
@@ -182,7 +172,7 @@ def test_mixed_folder_indexes_the_good_reports_the_bad_and_exits_3(index, tmp_pa
         encoding="utf-8",
     )
     start = time.monotonic()
-    proc = _cli("ingest", str(folder), data_dir=data_dir)
+    proc = run_cli("ingest", str(folder), data_dir=data_dir)
     assert time.monotonic() - start < 240
     assert proc.returncode == 3, proc.stderr
     assert "Traceback" not in proc.stderr
@@ -196,7 +186,7 @@ def test_mixed_folder_indexes_the_good_reports_the_bad_and_exits_3(index, tmp_pa
     assert any(s.endswith("good.md") for s in sources)
     assert any(s.endswith("wmr-2023-new-business-models.md") for s in sources)
     assert not any(name in s for s in sources for name in expected)
-    got = _cli("retrieve", "zirconium extruders leased per tonne", "--json", "-k", "1",
+    got = run_cli("retrieve", "zirconium extruders leased per tonne", "--json", "-k", "1",
                data_dir=data_dir)
     assert "zirconium" in json.loads(got.stdout)["hits"][0]["text"]
     assert _probe(data_dir) == before  # the report still answers exactly as before
