@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from bot.prompts import REFUSAL
-from tests.test_cli import _one_line_error, advisor
+from tests.conftest import run_cli
+from tests.test_cli import _one_line_error
 
 ASK_KEYS = {"question", "answer", "refused", "mode", "citations"}
 CITATION_KEYS = {"n", "chunk_id", "section", "source", "page", "text"}
@@ -13,7 +14,7 @@ CITATION_KEYS = {"n", "chunk_id", "section", "source", "page", "text"}
 
 def test_ask_json_shape(corpus_settings):
     question = "How do circular business models earn money?"
-    proc = advisor("ask", question, "--json", data_dir=corpus_settings.data_dir)
+    proc = run_cli("ask", question, "--json", data_dir=corpus_settings.data_dir)
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert ASK_KEYS <= out.keys()
@@ -27,7 +28,7 @@ def test_ask_json_shape(corpus_settings):
 
 
 def test_ask_plain_output_prints_answer_then_sources(corpus_settings):
-    proc = advisor("ask", "Which channels do servitised business models use?",
+    proc = run_cli("ask", "Which channels do servitised business models use?",
                    data_dir=corpus_settings.data_dir)
     assert proc.returncode == 0, proc.stderr
     answer, sources = proc.stdout.split("\nSources:\n")
@@ -38,7 +39,7 @@ def test_ask_plain_output_prints_answer_then_sources(corpus_settings):
 def test_ask_batch_and_refusal(corpus_settings, tmp_path):
     batch = tmp_path / "questions.txt"
     batch.write_text("What is the capital of Australia?\n\nWho wrote the report?\n", "utf-8")
-    proc = advisor("ask", "--batch", str(batch), data_dir=corpus_settings.data_dir)
+    proc = run_cli("ask", "--batch", str(batch), data_dir=corpus_settings.data_dir)
     assert proc.returncode == 0, proc.stderr
     first, second = (json.loads(line) for line in proc.stdout.splitlines())
     assert first["refused"] is True and first["answer"] == REFUSAL and first["citations"] == []
@@ -46,5 +47,5 @@ def test_ask_batch_and_refusal(corpus_settings, tmp_path):
 
 
 def test_ask_errors_are_one_line(corpus_settings):
-    line = _one_line_error(advisor("ask", "   ", data_dir=corpus_settings.data_dir))
+    line = _one_line_error(run_cli("ask", "   ", data_dir=corpus_settings.data_dir))
     assert "empty" in line
