@@ -60,19 +60,29 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
+HEADINGS = "headings"
+
+
 class LexicalIndex:
     """A BM25 index plus the chunks it ranks, in index order."""
 
-    def __init__(self, retriever: object, chunks: list[Chunk]) -> None:
-        import bm25s
-
+    def __init__(
+        self, retriever: object, chunks: list[Chunk], headings: object | None = None
+    ) -> None:
         self._bm25 = retriever
         self.chunks = chunks
-        self._headings = bm25s.BM25()
-        self._headings.index(
+        self._headings = headings if headings is not None else self._index_headings(chunks)
+
+    @staticmethod
+    def _index_headings(chunks: Sequence[Chunk]) -> object:
+        import bm25s
+
+        index = bm25s.BM25()
+        index.index(
             [tokenize(c.section) or ["_empty_"] for c in chunks] or [["_empty_"]],
             show_progress=False,
         )
+        return index
 
     @classmethod
     def build(cls, chunks: Sequence[Chunk]) -> LexicalIndex:
@@ -107,6 +117,7 @@ class LexicalIndex:
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         self._bm25.save(str(tmp), show_progress=False)  # type: ignore[attr-defined]
+        self._headings.save(str(tmp / HEADINGS), show_progress=False)  # type: ignore[attr-defined]
         rows = (
             json.dumps(
                 {"id": c.id, "text": c.text, "section": c.section, "source": c.source,
@@ -131,4 +142,9 @@ class LexicalIndex:
                     row = json.loads(line)
                     chunks.append(Chunk(row["id"], row["text"], row["section"], row["source"],
                                         row["page"]))
-        return cls(retriever, chunks)
+        headings = (
+            bm25s.BM25.load(str(folder / HEADINGS), show_progress=False)
+            if (folder / HEADINGS).is_dir()
+            else None
+        )
+        return cls(retriever, chunks, headings)

@@ -98,3 +98,21 @@ def test_fusion_rewards_agreement_between_retrievers():
     assert [h.chunk for h in hits] == [b, a, c]
     assert hits[0].dense_score == 0.8 and hits[0].lexical_score == 5.0
     assert hits[2].dense_score is None
+
+
+def test_lexical_index_round_trips_with_its_heading_index(tmp_path):
+    from bot.lexical import HEADINGS, LexicalIndex
+
+    chunks = [
+        Chunk.create(f"Section {i}\nText about pumps number {i}.", f"Guide > Pumps {i}", "g.md")
+        for i in range(20)
+    ] + [Chunk.create("Revenue\nPay-per-use billing.", "Guide > Revenue Streams", "g.md")]
+    built = LexicalIndex.build(chunks)
+    built.save(tmp_path / "bm25")
+    assert (tmp_path / "bm25" / HEADINGS).is_dir()
+    loaded = LexicalIndex.load(tmp_path / "bm25")
+    assert [c.id for c in loaded.chunks] == [c.id for c in chunks]
+    for query in ("revenue streams", "pumps 7"):
+        assert loaded.search_headings(query, 3) == built.search_headings(query, 3)
+        assert loaded.search(query, 3) == built.search(query, 3)
+    assert loaded.search_headings("revenue streams", 1)[0][0].section == "Guide > Revenue Streams"
