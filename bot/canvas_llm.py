@@ -100,7 +100,7 @@ def tie_bullets(
     cited = {n for _, numbers in rows for n in numbers if n in chunks}
     order = sorted(cited)
     vectors = engine.embedder.embed(
-        [text for text, _ in rows] + [_body(chunks[n]) for n in order]
+        [text for text, _ in rows] + [chunks[n].body for n in order]
     )
     rowvec, chunkvec = vectors[: len(rows)], dict(zip(order, vectors[len(rows) :], strict=True))
     bullets = []
@@ -111,11 +111,6 @@ def tie_bullets(
         )
         bullets.append(Bullet(text, keep, from_report=bool(keep)))
     return tuple(bullets)
-
-
-def _body(chunk: Chunk) -> str:
-    head, _, rest = chunk.text.partition("\n")
-    return rest if head == chunk.section and rest else chunk.text
 
 
 def rewrite(

@@ -220,14 +220,9 @@ def load_report(path: Path) -> Report:
     return parse_report((block.path, block.text) for block in load_file(path))
 
 
-def _body(chunk: Chunk) -> str:
-    head, _, rest = chunk.text.partition("\n")
-    return rest if head == chunk.section else chunk.text
-
-
 def report_from_chunks(chunks: Iterable[Chunk]) -> Report:
     """Parse the Report from indexed chunks (each chunk's text opens with its heading path)."""
-    return parse_report((c.section_path, _body(c)) for c in chunks)
+    return parse_report((c.section_path, c.body) for c in chunks)
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,12 @@ class Chunk:
         return cls(id=chunk_id(source, text), text=text, section=section, source=source, page=page)
 
     @property
+    def body(self) -> str:
+        """The text without the heading-path line that opens it."""
+        head, _, rest = self.text.partition("\n")
+        return rest if head == self.section and rest else self.text
+
+    @property
     def section_path(self) -> tuple[str, ...]:
         return tuple(self.section.split(SECTION_SEP)) if self.section else ()
 

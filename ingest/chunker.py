@@ -90,9 +90,3 @@ def chunk_blocks(
                 seen.add(chunk.id)
                 chunks.append(chunk)
     return chunks
-
-
-def body_of(chunk: Chunk) -> str:
-    """A chunk's text without the heading-path line that opens it."""
-    head, _, rest = chunk.text.partition("\n")
-    return rest if head == chunk.section and rest else chunk.text

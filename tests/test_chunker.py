@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.embedding import token_counter
 from bot.settings import Settings
 from bot.types import chunk_id
-from ingest.chunker import body_of, chunk_blocks
+from ingest.chunker import chunk_blocks
 from ingest.loaders import load_file, title_of
 from ingest.types import Block
 
@@ -61,7 +61,7 @@ def test_long_section_splits_at_sentence_boundaries_with_heading_repeated():
     rebuilt = []
     for chunk in chunks:
         assert chunk.text.startswith("Guide > Servitisation\n")
-        body = body_of(chunk)
+        body = chunk.body
         assert body.endswith("detail.")  # never cut mid-sentence
         rebuilt.extend(body.split("\n"))
     assert rebuilt == sentences

@@ -65,12 +65,6 @@ def short_section(section: str, width: int = 38, compact: bool = False) -> str:
     return label if len(label) <= width else label[: width - 1] + "…"
 
 
-def body_text(text: str, section: str) -> str:
-    """A chunk's text without the heading path it starts with."""
-    head, _, rest = text.partition("\n")
-    return rest if head.strip() == section.strip() and rest else text
-
-
 def citation_chips(
     citations: Sequence[Citation], key: str, compact: bool = False, label: str | None = None
 ) -> None:

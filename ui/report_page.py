@@ -10,7 +10,7 @@ import streamlit as st
 
 from bot.report import ReportIndex
 from bot.types import CANVAS_BLOCKS, SECTION_SEP, Bullet, Chunk, Citation
-from ui.components import body_text, citation_chips, error_line, md_escape, nine_box
+from ui.components import citation_chips, error_line, md_escape, nine_box
 from ui.state import current_advisor
 
 SEARCH_K = 8
@@ -53,7 +53,7 @@ def render_search() -> None:
         with st.container(border=True):
             st.markdown(f"**{hit.rank}. {md_escape(hit.chunk.section or hit.chunk.source)}**")
             st.caption(f"score {hit.score:.4f} · {md_escape(hit.chunk.source)}")
-            st.text(body_text(hit.chunk.text, hit.chunk.section))
+            st.text(hit.chunk.body)
 
 
 def render_browse(chunks: Sequence[Chunk]) -> None:
@@ -71,7 +71,7 @@ def render_browse(chunks: Sequence[Chunk]) -> None:
     for chunk in sorted(tree[top], key=lambda c: [_natural(p) for p in c.section_path]):
         rest = SECTION_SEP.join(chunk.section_path[1:]) or chunk.section or top
         with st.expander(rest, expanded=len(tree[top]) <= 3):
-            st.text(body_text(chunk.text, chunk.section))
+            st.text(chunk.body)
 
 
 def render_canvases(index: ReportIndex) -> None:
