@@ -1,6 +1,50 @@
-"""Manufacturing Business Model Advisor: answers and canvases grounded in the WMR 2023."""
+"""Manufacturing Business Model Advisor: answers and canvases grounded in the WMR 2023.
+
+This is the public API the web app, the CLI and other callers use. The heavier exports
+(canvas exports, the report outline, the document types ingest reads) load on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from bot.advisor import Advisor
 from bot.settings import Settings
 
-__all__ = ["Advisor", "Settings"]
+if TYPE_CHECKING:
+    from bot.canvas.export import (
+        PNG_SIZE,
+        canvas_to_json,
+        canvas_to_markdown,
+        canvas_to_png,
+        export_canvas,
+    )
+    from bot.index.embedding import Embedder, load_embedder
+    from bot.report.outline import BLOCK_TITLES, ReportIndex
+    from ingest.loaders import SUPPORTED_SUFFIXES
+
+_LAZY = {
+    "PNG_SIZE": "bot.canvas.export",
+    "canvas_to_json": "bot.canvas.export",
+    "canvas_to_markdown": "bot.canvas.export",
+    "canvas_to_png": "bot.canvas.export",
+    "export_canvas": "bot.canvas.export",
+    "Embedder": "bot.index.embedding",
+    "load_embedder": "bot.index.embedding",
+    "BLOCK_TITLES": "bot.report.outline",
+    "ReportIndex": "bot.report.outline",
+    "SUPPORTED_SUFFIXES": "ingest.loaders",
+}
+
+__all__ = [
+    "BLOCK_TITLES", "PNG_SIZE", "SUPPORTED_SUFFIXES", "Advisor", "Embedder", "ReportIndex",
+    "Settings", "canvas_to_json", "canvas_to_markdown", "canvas_to_png", "export_canvas",
+    "load_embedder",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'bot' has no attribute {name!r}")

@@ -6,17 +6,18 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.embedding import Embedder, load_embedder
-from bot.retrieval import Retriever
+from bot.index.embedding import Embedder, load_embedder
+from bot.index.retrieval import Retriever
+from bot.index.store import Store
 from bot.settings import Settings, load_settings
-from bot.store import Store
 from bot.types import Answer, Canvas, Hit
 
 if TYPE_CHECKING:
-    from bot.answer import Answerer, StreamItem
-    from bot.canvas_service import CanvasService
-    from bot.gaps import GapReport, UserCanvas
+    from bot.answers.pipeline import Answerer, StreamItem
+    from bot.canvas.gaps import GapReport, UserCanvas
+    from bot.canvas.service import CanvasService
     from bot.llm import ChatBackend
+    from bot.report.outline import ReportIndex
     from ingest.pipeline import IngestReport
 
 
@@ -44,7 +45,7 @@ class Advisor:
     def answerer(self) -> Answerer:
         """The ask pipeline, with the configured chat backend built on first use."""
         if self._answerer is None:
-            from bot.answer import Answerer
+            from bot.answers.pipeline import Answerer
             from bot.llm import build_backend
 
             self._answerer = Answerer(self.settings, self.retriever, build_backend(self.settings))
@@ -78,12 +79,18 @@ class Advisor:
     def canvases(self) -> CanvasService:
         """The canvas service of this advisor (drafts, refinements, gap analysis)."""
         if self._canvases is None:
-            from bot.canvas_service import CanvasService
+            from bot.canvas.service import CanvasService
 
             self._canvases = CanvasService(
                 self.settings, self.store, self.retriever, self.embedder, backend=lambda: self.llm
             )
         return self._canvases
+
+    def report_index(self) -> ReportIndex:
+        """The report's outline (canvases, recommendations) tied to the indexed chunks."""
+        from bot.report.outline import ReportIndex
+
+        return ReportIndex.build(self.retriever.chunks())
 
     def draft_canvas(self, brief: str) -> Canvas:
         """A Business Model Canvas drafted for a company brief, every bullet cited."""

@@ -127,7 +127,7 @@ def _read_input(name: str) -> str:
 
 def cmd_canvas(args: argparse.Namespace, settings: Settings) -> int:
     from bot.advisor import Advisor
-    from bot.canvas_export import canvas_to_markdown, export_canvas
+    from bot.canvas.export import canvas_to_markdown, export_canvas
 
     if args.out and args.batch is not None:
         raise AdvisorError("--out writes one canvas: use it without --batch")

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.embedding import Embedder
+from bot.index.embedding import Embedder
 from evals.gold import GoldQuestion, load_gold
 from evals.metrics import first_rank, latency_summary, mean, reciprocal_rank
 from evals.suite import K, standalone_question

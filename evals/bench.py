@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 from bot import Advisor
-from bot.embedding import load_embedder
+from bot.index.embedding import load_embedder
+from bot.index.store import Store
 from bot.settings import Settings
-from bot.store import Store
 from evals.gold import load_briefs, load_gold
 from evals.metrics import percentile
 from ingest.pipeline import ingest

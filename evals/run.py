@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import AdvisorError
+from bot.index.store import Store
 from bot.settings import Settings, load_settings
-from bot.store import Store
 
 RESULTS = Path(__file__).resolve().parent / "results"
 EXIT_FAILED = 4

@@ -26,11 +26,11 @@ from typing import Any
 
 import numpy as np
 
-from bot.embedding import Embedder, load_embedder
-from bot.lexical import LexicalIndex, tokenize
-from bot.retrieval import lexical_dir
+from bot.index.embedding import Embedder, load_embedder
+from bot.index.lexical import LexicalIndex, tokenize
+from bot.index.retrieval import lexical_dir
+from bot.index.store import IndexState, Store, collection_name
 from bot.settings import Settings
-from bot.store import IndexState, Store, collection_name
 from bot.types import Chunk
 from evals.gold import load_gold
 from evals.metrics import first_rank, latency_summary

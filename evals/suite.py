@@ -100,7 +100,7 @@ def standalone_question(advisor: Any, question: GoldQuestion) -> str:
     if not question.history:
         return question.question
     try:
-        from bot.rewrite import rewrite
+        from bot.answers.rewrite import rewrite
     except ImportError:  # pragma: no cover - an index-only build: carry the last user turn
         pass
     else:

@@ -52,8 +52,8 @@ def fit(text: str, budget_tokens: int, count: Any) -> tuple[str, bool]:
 
 def evaluate_whole_report(advisor: Any, questions: Sequence[GoldQuestion]) -> dict[str, Any]:
     """Ask every gold question with the (truncated) whole report as context."""
-    from bot.embedding import token_counter
-    from bot.prompts import NOT_IN_REPORT, REFUSAL, SYSTEM_PROMPT, USER_TEMPLATE
+    from bot.answers.prompts import NOT_IN_REPORT, REFUSAL, SYSTEM_PROMPT, USER_TEMPLATE
+    from bot.index.embedding import token_counter
 
     llm = advisor.llm
     if llm is None:

@@ -12,12 +12,12 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from bot.embedding import Embedder, load_embedder, token_counter
 from bot.errors import AdvisorError, IngestError, StoreMissingError
-from bot.lexical import LexicalIndex
-from bot.retrieval import lexical_dir
+from bot.index.embedding import Embedder, load_embedder, token_counter
+from bot.index.lexical import LexicalIndex
+from bot.index.retrieval import lexical_dir
+from bot.index.store import IndexState, Store, collection_name
 from bot.settings import Settings
-from bot.store import IndexState, Store, collection_name
 from bot.types import Chunk
 from ingest.chunker import chunk_blocks
 from ingest.loaders import SUPPORTED_SUFFIXES, load_file, title_of

@@ -35,7 +35,7 @@ def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="session")
 def embedder():
     """The real packaged MiniLM model, loaded once."""
-    from bot.embedding import load_embedder
+    from bot.index.embedding import load_embedder
     from bot.settings import Settings
 
     return load_embedder(Settings().model_path())

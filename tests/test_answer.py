@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot import Advisor
-from bot.citations import markers, tidy
-from bot.prompts import NOT_IN_REPORT, REFUSAL, REWRITE_SYSTEM, SYSTEM_PROMPT
+from bot.answers.citations import markers, tidy
+from bot.answers.prompts import NOT_IN_REPORT, REFUSAL, REWRITE_SYSTEM, SYSTEM_PROMPT
 from bot.settings import Settings
 from bot.types import Answer
 from evals.answer_eval import citations_valid

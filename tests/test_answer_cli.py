@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.prompts import REFUSAL
+from bot.answers.prompts import REFUSAL
 from tests.conftest import run_cli
 from tests.test_cli import _one_line_error
 

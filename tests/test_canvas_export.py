@@ -8,11 +8,11 @@ import re
 import pytest
 from PIL import Image
 
-from bot.canvas_export import canvas_to_markdown, export_canvas
+from bot.canvas.export import canvas_to_markdown, export_canvas
+from bot.canvas.gaps import parse_user_canvas
 from bot.cli import main
 from bot.errors import AdvisorError
-from bot.gaps import parse_user_canvas
-from bot.report import BLOCK_TITLES
+from bot.report.outline import BLOCK_TITLES
 from bot.types import CANVAS_BLOCKS
 
 BRIEF = (

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from bot.canvas.gaps import UserCanvas, analyse_gaps, parse_user_canvas
 from bot.errors import AdvisorError
-from bot.gaps import UserCanvas, analyse_gaps, parse_user_canvas
 from bot.types import CANVAS_BLOCKS
 
 SAMPLE = {

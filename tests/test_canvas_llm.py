@@ -7,7 +7,7 @@ import re
 import pytest
 
 from bot import Advisor
-from bot.canvas_llm import parse_reply
+from bot.canvas.model import parse_reply
 from bot.types import CANVAS_BLOCKS
 
 from .fakes import FakeChat

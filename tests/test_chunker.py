@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.embedding import token_counter
+from bot.index.embedding import token_counter
 from bot.settings import Settings
 from bot.types import chunk_id
 from ingest.chunker import chunk_blocks

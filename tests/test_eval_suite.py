@@ -43,7 +43,7 @@ def test_metric_helpers() -> None:
 
 
 def test_followups_retrieve_with_the_ask_paths_rewrite() -> None:
-    from bot.rewrite import rewrite
+    from bot.answers.rewrite import rewrite
 
     followup = next(q for q in load_gold() if q.id == "fu-servitised-revenue")
 
@@ -118,8 +118,8 @@ def test_cli_eval_rejects_an_unknown_backend(capsys) -> None:
 
 
 def test_whole_report_arm_truncates_to_the_backend_context(corpus_settings) -> None:
-    from bot.embedding import token_counter
-    from bot.prompts import NOT_IN_REPORT
+    from bot.answers.prompts import NOT_IN_REPORT
+    from bot.index.embedding import token_counter
     from evals.whole_report import evaluate_whole_report, fit
     from tests.fakes import FakeChat
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from bot.citations import markers
-from bot.evidence import items, section_label, shorten
+from bot.answers.citations import markers
+from bot.answers.evidence import items, section_label, shorten
 from bot.types import Answer, Chunk, Hit
 from evals.answer_eval import citations_valid, evaluate_answers
 from evals.gold import load_gold

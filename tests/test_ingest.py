@@ -10,8 +10,8 @@ import pytest
 
 from bot import Advisor
 from bot.errors import AdvisorError, IngestError
+from bot.index.store import Store
 from bot.settings import Settings
-from bot.store import Store
 from ingest.pipeline import ingest
 
 from .conftest import CORPUS

@@ -9,10 +9,10 @@ from __future__ import annotations
 import pytest
 
 from bot import Advisor
-from bot.backends import LangChainBackend, build_langchain_backend
+from bot.answers.prompts import REFUSAL
 from bot.errors import AdvisorError
 from bot.llm import BackendError, build_backend
-from bot.prompts import REFUSAL
+from bot.llm.langchain import LangChainBackend, build_langchain_backend
 from bot.settings import Settings
 from bot.types import Answer
 from evals.answer_eval import citations_valid

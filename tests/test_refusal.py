@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.prompts import REFUSAL
-from bot.refusal import fold_demonyms, off_topic_intent
+from bot.answers.prompts import REFUSAL
+from bot.answers.scope import fold_demonyms, off_topic_intent
 from evals.gold import load_gold
 
 # Not in evals/gold.jsonl: a check that the signals are not fitted to the gold wording.

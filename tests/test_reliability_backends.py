@@ -5,11 +5,10 @@ way each: unreachable, slower than the timeout, a trickle of tokens past the tim
 JSON, an empty event stream, a connection dropped mid-stream. Then the real llama.cpp server is
 killed while it streams.
 
-Protections exercised: bot.backends.LangChainBackend (timeout deadline, SDK errors become
-BackendError) and bot.answer.Answerer (empty or failing replies fall back to evidence with
-FALLBACK_NOTICE); bot.store / bot.retrieval turning a missing or corrupt index into one line
-that says to run `advisor ingest`, and rebuilding missing BM25 files from Chroma.
-"""
+Protections exercised: bot.llm.langchain.LangChainBackend (timeout deadline, SDK errors become
+BackendError) and bot.answers.pipeline.Answerer (empty or failing replies fall back to evidence
+with FALLBACK_NOTICE); bot.index.store / bot.index.retrieval turning a missing or corrupt index
+into one line that says to run `advisor ingest`, and rebuilding missing BM25 files from Chroma."""
 
 from __future__ import annotations
 

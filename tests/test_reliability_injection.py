@@ -5,12 +5,12 @@ a fake "System:" turn), fake citation markers ([99], [1], [1][2][42]) and HTML/J
 Questions try the same. A fake model that obeys whatever it is told stands in for a gullible
 LLM.
 
-Protections exercised: bot.citations (MarkerRewriter/validate drop markers that name no
-retrieved chunk; citations are always retrieved chunks), bot.answer (a model reply that cites
-nothing falls back to evidence; off-topic questions never reach the model), bot.prompts
-(document text travels only inside the user message's numbered context, never as a system
-turn), and the UI's rule that document and question text is never rendered as HTML.
-"""
+Protections exercised: bot.answers.citations (MarkerRewriter/validate drop markers that name no
+retrieved chunk; citations are always retrieved chunks), bot.answers.pipeline (a model reply
+that cites nothing falls back to evidence; off-topic questions never reach the model),
+bot.answers.prompts (document text travels only inside the user message's numbered context,
+never as a system turn), and the UI's rule that document and question text is never rendered as
+HTML."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Bad input through the CLI and the Python API: clear one-line errors, and the index survives.
 
 Protections exercised:
-- bot.retrieval.validate_question (empty, control characters, max_question_chars) on the ask
+- bot.index.retrieval.validate_question (empty, control characters, max_question_chars) on the ask
   and stream paths and through `advisor ask`, including a 100 KB question that must be refused
   at once, not embedded;
 - ingest.loaders.load_file refusals (empty, binary, non-UTF-8, corrupt PDF, password-protected

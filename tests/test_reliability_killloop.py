@@ -7,10 +7,10 @@ test kills the child with SIGKILL after a seeded random delay that spans the who
 inside the state flip. After every kill a fresh forked child opens the index and its chunk ids,
 sources and retrieval results must equal one of the two known states, never a mix.
 
-Protection exercised: the generational store with the atomic state flip (bot.store.write_atomic,
-ingest.pipeline._commit) and the orphan clean-up of the next ingest; and the ingest lock
-(ingest.pipeline.ingest_lock) for two concurrent `advisor ingest` processes.
-"""
+Protection exercised: the generational store with the atomic state flip
+(bot.index.store.write_atomic, ingest.pipeline._commit) and the orphan clean-up of the next
+ingest; and the ingest lock (ingest.pipeline.ingest_lock) for two concurrent `advisor ingest`
+processes."""
 
 from __future__ import annotations
 
@@ -134,7 +134,7 @@ def _fork(job: Any) -> int:
 
 def helper_main() -> None:
     """Read one JSON command per line; fork a child per ingest or check."""
-    from bot.embedding import load_embedder
+    from bot.index.embedding import load_embedder
     from bot.settings import Settings
 
     embedder = load_embedder(Settings().model_path())
@@ -360,8 +360,8 @@ def _cli_ingest(data_dir: Path, *paths: Path, **kwargs: Any) -> Any:
 
 
 def test_concurrent_ingests_are_serialised_with_a_clear_message(tmp_path: Path) -> None:
+    from bot.index.store import Store
     from bot.settings import Settings
-    from bot.store import Store
 
     data = tmp_path / "data"
     first = _cli_ingest(data, REPORT)

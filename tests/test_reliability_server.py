@@ -1,8 +1,8 @@
 """Scale-out: the advisor against a Chroma server (ADVISOR_STORE=http), and a concurrent load.
 
 Protections exercised: store=http keeps the index and its state record in the server
-(bot.store.Store), a replica without local BM25 files rebuilds them from Chroma
-(bot.retrieval.Retriever._open), re-ingest is idempotent against the server, an unreachable
+(bot.index.store.Store), a replica without local BM25 files rebuilds them from Chroma
+(bot.index.retrieval.Retriever._open), re-ingest is idempotent against the server, an unreachable
 server is one clear line, and one shared Advisor stays correct under 20 concurrent askers
 (evals/load_test.py).
 """
@@ -19,8 +19,8 @@ import pytest
 
 from bot import Advisor
 from bot.errors import AdvisorError
+from bot.index.store import Store
 from bot.settings import Settings
-from bot.store import Store
 from evals.load_test import check_answer, run_load
 from ingest.pipeline import ingest
 

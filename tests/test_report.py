@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import AdvisorError
-from bot.report import (
+from bot.report.outline import (
     ARCHETYPES,
     ReportIndex,
     block_key,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import AdvisorError
-from bot.retrieval import fuse
+from bot.index.retrieval import fuse
 from bot.settings import Settings
 from bot.types import Chunk
 
@@ -101,7 +101,7 @@ def test_fusion_rewards_agreement_between_retrievers():
 
 
 def test_lexical_index_round_trips_with_its_heading_index(tmp_path):
-    from bot.lexical import HEADINGS, LexicalIndex
+    from bot.index.lexical import HEADINGS, LexicalIndex
 
     chunks = [
         Chunk.create(f"Section {i}\nText about pumps number {i}.", f"Guide > Pumps {i}", "g.md")

@@ -87,7 +87,7 @@ def test_ask_and_open_a_citation(page, app_url, shots):
 def test_draft_a_canvas_and_download_the_png(page, app_url, shots):
     from PIL import Image
 
-    from bot.canvas_export import PNG_SIZE
+    from bot.canvas.export import PNG_SIZE
 
     page.goto(f"{app_url}/canvas")
     page.get_by_role("button", name="Draft the canvas").click()

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from bot.canvas_export import canvas_to_json, canvas_to_markdown, canvas_to_png
-from bot.report import BLOCK_TITLES
+from bot import BLOCK_TITLES, canvas_to_json, canvas_to_markdown, canvas_to_png
 from bot.types import CANVAS_BLOCKS, Bullet, Canvas, CanvasBlock
 from ui.components import (
     DOWNLOAD,

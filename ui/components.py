@@ -11,8 +11,8 @@ from collections.abc import Callable, Mapping, Sequence
 
 import streamlit as st
 
+from bot import BLOCK_TITLES
 from bot.errors import AdvisorError
-from bot.report import BLOCK_TITLES
 from bot.types import SECTION_SEP, Bullet, Citation
 
 DOWNLOAD = ":material/download:"

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from bot.report import ReportIndex
+from bot import ReportIndex
 from bot.types import CANVAS_BLOCKS, SECTION_SEP, Bullet, Chunk, Citation
 from ui.components import citation_chips, error_line, md_escape, nine_box
 from ui.state import current_advisor
@@ -113,7 +113,7 @@ def render() -> None:
         return
     canvases, recs, browse = st.tabs(["Six canvases", "Ten recommendations", "Browse sections"])
     try:
-        index = ReportIndex.build(chunks)
+        index = current_advisor().report_index()
     except Exception as exc:  # shown as one line, whatever failed
         index = None
         for tab in (canvases, recs):

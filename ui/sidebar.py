@@ -6,9 +6,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from bot import Advisor
+from bot import SUPPORTED_SUFFIXES, Advisor
 from bot.settings import Settings
-from ingest.loaders import SUPPORTED_SUFFIXES
 from ui.components import error_line, md_escape, mode_label
 from ui.state import current_advisor, current_settings
 

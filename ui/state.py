@@ -6,8 +6,7 @@ from typing import Any
 
 import streamlit as st
 
-from bot import Advisor
-from bot.embedding import Embedder, load_embedder
+from bot import Advisor, Embedder, load_embedder
 from bot.settings import Settings, load_settings
 
 # A session may carry a ready Advisor under this key (tests inject one with a fake backend).

@@ -1,10 +1,10 @@
 """Evidence mode: an answer composed from the retrieved report text alone, no model.
 
-The answer is a one-line lead naming the sections found, then short bullets quoted verbatim
-from the best chunks, grouped by section (or by business model for a comparison), each ending
-with the [n] of its chunk. Nothing is paraphrased, so nothing the report does not say is stated.
-Markers here number the hits 1..k; `bot.citations.validate` renumbers them densely afterwards.
-"""
+The answer is a one-line lead naming the sections found, then short bullets quoted verbatim from
+the best chunks, grouped by section (or by business model for a comparison), each ending with
+the [n] of its chunk. Nothing is paraphrased, so nothing the report does not say is stated.
+Markers here number the hits 1..k; `bot.answers.citations.validate` renumbers them densely
+afterwards."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.lexical import tokenize
-from bot.query import expand
-from bot.refusal import fold_demonyms
-from bot.subjects import Subject
+from bot.answers.scope import fold_demonyms
+from bot.answers.subjects import Subject
+from bot.index.lexical import tokenize
+from bot.index.query import expand
 from bot.types import SECTION_SEP, Hit
 
 MAX_SECTIONS = 3  # sections quoted for an ordinary question

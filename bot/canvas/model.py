@@ -12,8 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from bot.canvas import CanvasEngine, renumber
-from bot.prompts import (
+from bot.answers.prompts import (
     CANVAS_DRAFT_TASK,
     CANVAS_FALLBACK_NOTICE,
     CANVAS_PARTIAL_NOTICE,
@@ -21,7 +20,8 @@ from bot.prompts import (
     CANVAS_SYSTEM,
     CANVAS_TEMPLATE,
 )
-from bot.report import BLOCK_TITLES, block_key
+from bot.canvas.engine import CanvasEngine, renumber
+from bot.report.outline import BLOCK_TITLES, block_key
 from bot.types import Bullet, Canvas, Chunk, Citation
 
 TIE_MIN = 0.2  # least similarity between a bullet and the excerpt it cites

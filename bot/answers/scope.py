@@ -21,8 +21,9 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.lexical import tokenize
-from bot.subjects import subjects_in
+from bot.answers.subjects import subjects_in
+from bot.index.lexical import tokenize
+from bot.report.vocabulary import DEMONYMS, META, OFF_TOPIC, WORDING
 from bot.types import SECTION_SEP, Chunk, Hit
 
 # Below this best dense cosine, a question must share most content words with the report.
@@ -34,55 +35,19 @@ ENTITY_DENSE = 0.5
 # Shortest shared prefix that counts as the same word (brazilian ~ brazil, contribut~ion).
 PREFIX = 5
 
-_OFF_TOPIC: tuple[tuple[str, str], ...] = (
-    ("coding", r"\b(write|debug|fix|generate|implement|refactor)\b[^.?!]{0,40}\b(code|function|"
-               r"script|program|class|method|query|regex|algorithm)\b"),
-    ("coding", r"\b(python|javascript|typescript|java|c\+\+|c#|golang|sql|html|css|bash|"
-               r"powershell)\b"),
-    ("purchasing", r"\b(which|what)\b[^.?!]{0,40}\b(brand|vendor|supplier)s?\b[^.?!]{0,30}"
-                   r"\b(buy|purchase|choose|pick|order)\b"),
-    ("purchasing", r"\bshould (i|we) (buy|purchase|order)\b|\b(i|we) should (buy|purchase)\b"),
-    ("purchasing", r"\b(brand|vendor)s?\b[^.?!]{0,40}\b(buy|purchase)\b"),
-    ("purchasing", r"\b(current|market|stock|share|spot) price\b|\bprice of\b"),
-    ("purchasing", r"\bhow much (does|do|is|are|will)\b[^.?!]{0,40}\bcost\b"),
-    ("trivia", r"\bweather\b|\bforecast for\b|\brecipes?\b|\bbak(e|ing)\b|\bcook(ing)?\b"),
-    ("trivia", r"\bcapital (city )?of\b|\bwho won\b|\bworld cup\b|\bolympic\w*\b"),
-    ("trivia", r"\b(movie|film|song|lyrics|celebrity|horoscope|joke)s?\b"),
-    ("translation", r"\btranslat\w*\b[^.?!]{0,60}\b(into|to) (english|german|french|italian|"
-                    r"spanish|portuguese|chinese|japanese)\b"),
-)
-_OFF_TOPIC_RE = tuple((name, re.compile(p, re.IGNORECASE)) for name, p in _OFF_TOPIC)
+_OFF_TOPIC_RE = tuple((name, re.compile(p, re.IGNORECASE)) for name, p in OFF_TOPIC)
+_WORDING = frozenset(tokenize(WORDING))
+_META = re.compile(META, re.IGNORECASE)
 
-# Question wording that says nothing about the topic.
-_WORDING = frozenset(
-    tokenize(
-        "kind kinds type types way ways thing things make makes made need needs use used work "
-        "works come comes say says said suggest suggests mean means meant describe describes "
-        "happen actually really example examples main one ones get gets go goes like look know"
-    )
-)
-
-# Adjectives of place folded into the place names the contributor list uses.
-_DEMONYMS = {
-    "swiss": "switzerland", "brazilian": "brazil", "italian": "italy", "german": "germany",
-    "french": "france", "swedish": "sweden", "danish": "denmark", "american": "usa",
-    "us": "usa", "u.s.": "usa", "mexican": "mexico", "canadian": "canada", "finnish": "finland",
-    "serbian": "serbia", "dutch": "netherlands", "spanish": "spain", "british": "uk",
-    "chinese": "china", "japanese": "japan", "norwegian": "norway", "portuguese": "portugal",
-}
 _DEMONYM_RE = re.compile(
-    r"\b(" + "|".join(re.escape(k) for k in _DEMONYMS) + r")\b", re.IGNORECASE
-)
-# Words naming the report itself: "report" is a stop word of the lexical index.
-_META = re.compile(
-    r"\b(report|wmr|authors?|authored|wrote|written|editors?|edited|publish\w*)\b", re.IGNORECASE
+    r"\b(" + "|".join(re.escape(k) for k in DEMONYMS) + r")\b", re.IGNORECASE
 )
 _RAW_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
 
 
 def fold_demonyms(text: str) -> str:
     """The text with place adjectives ("Swiss") followed by the place name ("Switzerland")."""
-    return _DEMONYM_RE.sub(lambda m: f"{m.group(1)} {_DEMONYMS[m.group(1).lower()]}", text)
+    return _DEMONYM_RE.sub(lambda m: f"{m.group(1)} {DEMONYMS[m.group(1).lower()]}", text)
 
 
 def off_topic_intent(question: str) -> str | None:
@@ -141,9 +106,9 @@ def _specifics(question: str) -> list[str]:
         word = match.group(0)
         if any(ch.isdigit() for ch in word):
             out.append(word)
-        elif i > 0 and word[0].isupper() and word.lower() not in _DEMONYMS:
+        elif i > 0 and word[0].isupper() and word.lower() not in DEMONYMS:
             out.append(word)
-        elif len(word) > 1 and word.isupper() and word.lower() not in _DEMONYMS:
+        elif len(word) > 1 and word.isupper() and word.lower() not in DEMONYMS:
             out.append(word)
     return out
 

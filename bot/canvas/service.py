@@ -11,16 +11,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from bot.canvas import CanvasEngine, clean_text
-from bot.canvas_llm import rewrite
-from bot.embedding import Embedder
+from bot.answers.prompts import CANVAS_FALLBACK_NOTICE
+from bot.canvas.engine import CanvasEngine, clean_text
+from bot.canvas.gaps import GapReport, UserCanvas, analyse_gaps, parse_user_canvas
+from bot.canvas.model import rewrite
 from bot.errors import AdvisorError
-from bot.gaps import GapReport, UserCanvas, analyse_gaps, parse_user_canvas
-from bot.prompts import CANVAS_FALLBACK_NOTICE
-from bot.report import ReportIndex
-from bot.retrieval import Retriever
+from bot.index.embedding import Embedder
+from bot.index.retrieval import Retriever
+from bot.index.store import Store
+from bot.report.outline import ReportIndex
 from bot.settings import Settings
-from bot.store import Store
 from bot.types import CANVAS_BLOCKS, Canvas
 
 _UNBUILT = object()

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.report.outline import BLOCK_HEADINGS
+from bot.report.vocabulary import BLOCK_PATTERNS, COMPARE, CONTRIBUTOR, SUBJECT_PATTERNS, TREND
 from bot.types import SECTION_SEP
 
 
@@ -37,44 +39,26 @@ def _subject(key: str, label: str, model: str, trend: str, pattern: str) -> Subj
     )
 
 
-SUBJECTS: tuple[Subject, ...] = (
-    _subject("digital", "digital", "Digital Business Models", "Digital Economy",
-             r"\bdigital(?![- ]+(economy\b|twin|transformation|technolog))"),
-    _subject("data", "data-driven", "Data-driven Business Models", "Data Economy",
-             r"\bdata[- ]driven\b|\bdata economy\b|\bdata(?=[- ]+(and|or|vs\.?|versus)\b)"),
-    _subject("ai", "AI-based", "AI-based Business Models", "Artificial Intelligence Economy",
-             r"\bai[- ]based\b|\bai\b|\bartificial intelligence\b"),
-    _subject("mass", "mass-customisation", "Mass-Customisation Business Models",
-             "Mass-Customisation Economy", r"\bmass[- ]?customi[sz]\w*"),
-    _subject("servitised", "servitised", "Servitised Business Models", "Servitisation Economy",
-             r"\bservi[tc]i[sz]\w*"),
-    _subject("circular", "circular", "Circular Business Models", "Circular Economy",
-             r"\bcircular\w*"),
-)
-
-BLOCKS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
-    (key, label, re.compile(pattern, re.IGNORECASE))
-    for key, label, pattern in (
-        ("key_partners", "Key Partners",
-         r"\bpartner\w*|\bteam(s|ing)? up\b|\bsuppl(ier|iers|y side)\b"),
-        ("key_activities", "Key Activities", r"\bactivit\w*|\bgood at\b|\bstages?\b|\bsteps\b"),
-        ("key_resources", "Key Resources", r"\bresources?\b|\bassets?\b"),
-        ("value_propositions", "Value Propositions", r"\bvalue propositions?\b|\bvalue\b"),
-        ("customer_relationships", "Customer Relationship", r"\brelationships?\b"),
-        ("channels", "Channels", r"\bchannels?\b|\breach\w*\b"),
-        ("customer_segments", "Customer Segments", r"\bsegments?\b|\bwho (would )?buys?\b"),
-        ("cost_structure", "Cost Structure", r"\bcosts?\b|\bcost structures?\b"),
-        ("revenue_streams", "Revenue Streams",
-         r"\brevenue\w*\b|\bmoneti[sz]\w*|\bearn\w*|\bmoney\b|\bincome\b|\bcharg\w*"),
+SUBJECTS: tuple[Subject, ...] = tuple(
+    _subject(key, label, model, trend, SUBJECT_PATTERNS[key])
+    for key, label, model, trend in (
+        ("digital", "digital", "Digital Business Models", "Digital Economy"),
+        ("data", "data-driven", "Data-driven Business Models", "Data Economy"),
+        ("ai", "AI-based", "AI-based Business Models", "Artificial Intelligence Economy"),
+        ("mass", "mass-customisation", "Mass-Customisation Business Models",
+         "Mass-Customisation Economy"),
+        ("servitised", "servitised", "Servitised Business Models", "Servitisation Economy"),
+        ("circular", "circular", "Circular Business Models", "Circular Economy"),
     )
 )
 
-_COMPARE = re.compile(
-    r"\b(compar\w*|contrast\w*|differ\w*|versus|vs\.?|distinguish\w*|similarit\w*|"
-    r"weigh up|against each other)\b",
-    re.IGNORECASE,
+BLOCKS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
+    (key, BLOCK_HEADINGS[key], re.compile(pattern, re.IGNORECASE))
+    for key, pattern in BLOCK_PATTERNS.items()
 )
-_TREND = re.compile(r"\b(economy|economies|trends?)\b", re.IGNORECASE)
+
+_COMPARE = re.compile(COMPARE, re.IGNORECASE)
+_TREND = re.compile(TREND, re.IGNORECASE)
 
 
 def subjects_in(text: str) -> list[Subject]:
@@ -105,9 +89,7 @@ def comparison(question: str) -> list[Subject]:
 
 
 CONTRIBUTORS = "Contributors"
-_CONTRIBUTOR = re.compile(
-    r"\bcontribut\w*|\baffiliat\w*|\bwho (wrote|authored)\b|\bauthors?\b", re.IGNORECASE
-)
+_CONTRIBUTOR = re.compile(CONTRIBUTOR, re.IGNORECASE)
 
 
 def targeted_section(question: str) -> tuple[str, str] | None:

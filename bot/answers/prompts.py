@@ -87,7 +87,7 @@ def rewrite_messages(question: str, history: Sequence[dict[str, str]]) -> list[d
     return [{"role": "system", "content": REWRITE_SYSTEM}, {"role": "user", "content": user}]
 
 
-# --- Canvas drafting (bot.canvas_llm) ---------------------------------------------------
+# --- Canvas drafting (bot.canvas.model) ---------------------------------------------------
 
 CANVAS_SYSTEM = """You are the Manufacturing Business Model Advisor. You draft Business Model \
 Canvas blocks for one company, grounded in the numbered excerpts of the World Manufacturing \

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.store import write_atomic
+from bot.index.store import write_atomic
 from bot.types import Chunk
 
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)

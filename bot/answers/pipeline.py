@@ -12,15 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from bot.citations import MarkerRewriter, tidy, validate
-from bot.evidence import compose, compose_comparison
+from bot.answers.citations import MarkerRewriter, tidy, validate
+from bot.answers.evidence import compose, compose_comparison
+from bot.answers.prompts import FALLBACK_NOTICE, NOT_IN_REPORT, REFUSAL, answer_messages
+from bot.answers.rewrite import Turn, rewrite
+from bot.answers.scope import ScopeCheck, ScopeGuard
+from bot.answers.subjects import Subject, comparison, subject_query, targeted_section
+from bot.index.retrieval import Retriever, validate_question
 from bot.llm import ChatBackend
-from bot.prompts import FALLBACK_NOTICE, NOT_IN_REPORT, REFUSAL, answer_messages
-from bot.refusal import ScopeCheck, ScopeGuard
-from bot.retrieval import Retriever, validate_question
-from bot.rewrite import Turn, rewrite
 from bot.settings import Settings
-from bot.subjects import Subject, comparison, subject_query, targeted_section
 from bot.types import Answer, Hit
 
 StreamItem = str | Answer

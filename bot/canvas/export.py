@@ -9,7 +9,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from bot.errors import AdvisorError
-from bot.report import ARCHETYPES, BLOCK_TITLES
+from bot.report.outline import ARCHETYPES, BLOCK_TITLES
 from bot.types import Bullet, Canvas, Citation
 
 PNG_SIZE = (2400, 1350)

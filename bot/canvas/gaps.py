@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from bot.canvas import CanvasEngine, recommendation_text
+from bot.canvas.engine import CanvasEngine, recommendation_text
 from bot.errors import AdvisorError
-from bot.report import BLOCK_TITLES, block_key
+from bot.report.outline import BLOCK_TITLES, block_key
 from bot.types import CANVAS_BLOCKS, ArchetypeScore, Citation
 
 COVERED_MIN = 0.6  # a user bullet this close to a report item covers it

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bot.answers.prompts import rewrite_messages
+from bot.answers.subjects import subjects_in
 from bot.llm import BackendError, ChatBackend
-from bot.prompts import rewrite_messages
-from bot.subjects import subjects_in
+from bot.report.vocabulary import ORDINALS
 
 Turn = dict[str, str]
 
@@ -21,13 +22,9 @@ _DEPENDENT = re.compile(
     r"these|those|such|same|former|latter|the model|that model|this model)\b",
     re.IGNORECASE,
 )
-_ORDINALS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10,
-}
 _RECOMMENDATION = re.compile(
     r"\b(?:recommendation\s*(?:no\.?|number|#)?\s*(\d{1,2})|(\d{1,2})(?:st|nd|rd|th)?\s+"
-    r"recommendation|(" + "|".join(_ORDINALS) + r")\s+recommendation)\b",
+    r"recommendation|(" + "|".join(ORDINALS) + r")\s+recommendation)\b",
     re.IGNORECASE,
 )
 _CONTRIBUTORS = re.compile(
@@ -54,7 +51,7 @@ def needs_rewrite(question: str, history: Sequence[Turn] | None) -> bool:
 def _subject_of(text: str) -> str | None:
     rec = _RECOMMENDATION.search(text)
     if rec:
-        number = rec.group(1) or rec.group(2) or str(_ORDINALS[rec.group(3).lower()])
+        number = rec.group(1) or rec.group(2) or str(ORDINALS[rec.group(3).lower()])
         return f"recommendation {number}"
     found = subjects_in(text)
     if found:

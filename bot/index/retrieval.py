@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.embedding import Embedder
 from bot.errors import AdvisorError, StoreMissingError
-from bot.lexical import LexicalIndex
-from bot.query import expand
+from bot.index.embedding import Embedder
+from bot.index.lexical import LexicalIndex
+from bot.index.query import expand
+from bot.index.store import IndexState, Store, chunk_from_record
 from bot.settings import Settings
-from bot.store import IndexState, Store, chunk_from_record
 from bot.types import Chunk, Hit
 
 

@@ -1,7 +1,7 @@
 """Canvas drafting: archetype scoring, evidence-mode drafts, refinement, citation numbering.
 
 Evidence mode uses the report's own canvas items, ranked for the brief by embedding similarity.
-With a generative backend the chosen items are rewritten for the company (bot.canvas_llm).
+With a generative backend the chosen items are rewritten for the company (bot.canvas.model).
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from bot.embedding import Embedder
 from bot.errors import AdvisorError
-from bot.report import BLOCK_TITLES, Recommendation, ReportIndex
+from bot.index.embedding import Embedder
+from bot.report.outline import BLOCK_TITLES, Recommendation, ReportIndex
+from bot.report.vocabulary import ARCHETYPE_CUES, BLOCK_CUES, BLOCK_MEANINGS
 from bot.types import CANVAS_BLOCKS, ArchetypeScore, Bullet, Canvas, CanvasBlock, Chunk, Citation
 
 MAX_PRIMARY = 4  # items a block takes from the best-fitting archetype
@@ -23,68 +24,6 @@ MIX_RATIO = 0.5  # the second archetype joins when its score is at least this sh
 SOFTMAX_T = 0.04  # temperature turning similarities into shares
 KEYWORD_WEIGHT = 0.35  # share of the archetype score that comes from keyword cues
 OTHER_ARCHETYPE_PENALTY = 0.3  # for a recommendation whose title names another archetype
-
-# Words that signal an archetype in a company description (matched case-insensitively).
-ARCHETYPE_CUES: dict[str, tuple[str, ...]] = {
-    "digital": (
-        r"digital", r"platform", r"connect", r"software", r"subscri", r"pay[- ]per[- ]feature",
-        r"cloud", r"online service", r"e-commerce", r"remote",
-    ),
-    "data-driven": (
-        r"\bdata\b", r"sensor", r"\bpool", r"monetis", r"monetiz", r"data[- ]shar",
-        r"insight", r"benchmark", r"traceab",
-    ),
-    "ai-based": (
-        r"\bAI\b", r"artificial intelligence", r"machine[- ]learning", r"machine[- ]vision",
-        r"computer vision", r"\bmodels?\b", r"neural", r"drift", r"algorithm", r"\bAPIs?\b",
-    ),
-    "mass-customisation": (
-        r"customi[sz]", r"\bcustom\b", r"custom-", r"personali[sz]", r"configur",
-        r"design their own", r"on demand",
-        r"made[- ]to[- ]order", r"bespoke", r"tailor", r"lot size", r"individual",
-    ),
-    "servitised": (
-        r"as[- ]a[- ]service", r"uptime", r"outcome", r"availability", r"pay[- ]per[- ]use",
-        r"maintenance", r"maintain", r"invoic", r"billed", r"service contract", r"operate",
-        r"technician",
-    ),
-    "circular": (
-        r"circular", r"take[- ]?back", r"remanufactur", r"refurbish", r"recycl", r"recover",
-        r"reverse logistics", r"leas", r"reuse", r"second[- ]life", r"closed[- ]loop", r"waste",
-    ),
-}
-
-# Words that tie a refinement instruction to a canvas block.
-BLOCK_CUES: dict[str, tuple[str, ...]] = {
-    "key_partners": (r"partner", r"supplier", r"alliance", r"ecosystem"),
-    "key_activities": (r"activit", r"process", r"operation", r"production"),
-    "key_resources": (r"resource", r"asset", r"skill", r"talent", r"hardware", r"infrastructure"),
-    "value_propositions": (r"value", r"proposition", r"offer", r"benefit"),
-    "customer_relationships": (r"relationship", r"loyal", r"support", r"community", r"retention"),
-    "channels": (
-        r"channel", r"sales", r"\bsell", r"\breach", r"distribut", r"e-commerce", r"shop",
-        r"store", r"marketplace", r"online",
-    ),
-    "customer_segments": (r"segment", r"target", r"market", r"audience", r"clients?\b"),
-    "cost_structure": (r"\bcost", r"expens", r"invest", r"spend", r"capex", r"opex"),
-    "revenue_streams": (
-        r"revenue", r"pric", r"subscri", r"\bpay", r"billing", r"monetis", r"income",
-        r"lease", r"leasing", r"licen", r"earn", r"fee",
-    ),
-}
-
-# What each block is about, for matching instructions by meaning.
-BLOCK_MEANINGS: dict[str, str] = {
-    "key_partners": "key partners, suppliers and alliances we work with",
-    "key_activities": "key activities, what the company does and its processes",
-    "key_resources": "key resources, assets, data, people, hardware and software",
-    "value_propositions": "value propositions, what benefit the offer gives customers",
-    "customer_relationships": "customer relationships, how we interact with and retain customers",
-    "channels": "channels, how we reach, sell and deliver to customers",
-    "customer_segments": "customer segments, which customers and markets we serve",
-    "cost_structure": "cost structure, costs and investments of the business",
-    "revenue_streams": "revenue streams, how the company earns money, pricing and payment model",
-}
 
 
 def clean_text(text: object, what: str, limit: int) -> str:

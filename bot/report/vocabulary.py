@@ -1,0 +1,167 @@
+"""The report's vocabulary as data: every word list the advisor matches questions against.
+
+Archetype and block cues for briefs and instructions, query expansions, off-topic intents,
+place adjectives, ordinals. Patterns are plain strings, matched case-insensitively by the
+modules that use them; this module holds no logic.
+"""
+
+from __future__ import annotations
+
+# Words that signal an archetype in a company description (matched case-insensitively).
+ARCHETYPE_CUES: dict[str, tuple[str, ...]] = {
+    "digital": (
+        r"digital", r"platform", r"connect", r"software", r"subscri", r"pay[- ]per[- ]feature",
+        r"cloud", r"online service", r"e-commerce", r"remote",
+    ),
+    "data-driven": (
+        r"\bdata\b", r"sensor", r"\bpool", r"monetis", r"monetiz", r"data[- ]shar",
+        r"insight", r"benchmark", r"traceab",
+    ),
+    "ai-based": (
+        r"\bAI\b", r"artificial intelligence", r"machine[- ]learning", r"machine[- ]vision",
+        r"computer vision", r"\bmodels?\b", r"neural", r"drift", r"algorithm", r"\bAPIs?\b",
+    ),
+    "mass-customisation": (
+        r"customi[sz]", r"\bcustom\b", r"custom-", r"personali[sz]", r"configur",
+        r"design their own", r"on demand",
+        r"made[- ]to[- ]order", r"bespoke", r"tailor", r"lot size", r"individual",
+    ),
+    "servitised": (
+        r"as[- ]a[- ]service", r"uptime", r"outcome", r"availability", r"pay[- ]per[- ]use",
+        r"maintenance", r"maintain", r"invoic", r"billed", r"service contract", r"operate",
+        r"technician",
+    ),
+    "circular": (
+        r"circular", r"take[- ]?back", r"remanufactur", r"refurbish", r"recycl", r"recover",
+        r"reverse logistics", r"leas", r"reuse", r"second[- ]life", r"closed[- ]loop", r"waste",
+    ),
+}
+
+# Words that tie a refinement instruction to a canvas block.
+BLOCK_CUES: dict[str, tuple[str, ...]] = {
+    "key_partners": (r"partner", r"supplier", r"alliance", r"ecosystem"),
+    "key_activities": (r"activit", r"process", r"operation", r"production"),
+    "key_resources": (r"resource", r"asset", r"skill", r"talent", r"hardware", r"infrastructure"),
+    "value_propositions": (r"value", r"proposition", r"offer", r"benefit"),
+    "customer_relationships": (r"relationship", r"loyal", r"support", r"community", r"retention"),
+    "channels": (
+        r"channel", r"sales", r"\bsell", r"\breach", r"distribut", r"e-commerce", r"shop",
+        r"store", r"marketplace", r"online",
+    ),
+    "customer_segments": (r"segment", r"target", r"market", r"audience", r"clients?\b"),
+    "cost_structure": (r"\bcost", r"expens", r"invest", r"spend", r"capex", r"opex"),
+    "revenue_streams": (
+        r"revenue", r"pric", r"subscri", r"\bpay", r"billing", r"monetis", r"income",
+        r"lease", r"leasing", r"licen", r"earn", r"fee",
+    ),
+}
+
+# What each block is about, for matching instructions by meaning.
+BLOCK_MEANINGS: dict[str, str] = {
+    "key_partners": "key partners, suppliers and alliances we work with",
+    "key_activities": "key activities, what the company does and its processes",
+    "key_resources": "key resources, assets, data, people, hardware and software",
+    "value_propositions": "value propositions, what benefit the offer gives customers",
+    "customer_relationships": "customer relationships, how we interact with and retain customers",
+    "channels": "channels, how we reach, sell and deliver to customers",
+    "customer_segments": "customer segments, which customers and markets we serve",
+    "cost_structure": "cost structure, costs and investments of the business",
+    "revenue_streams": "revenue streams, how the company earns money, pricing and payment model",
+}
+
+
+# Everyday wording -> the canvas block (or report term) that holds the answer.
+QUERY_CUES: tuple[tuple[str, str], ...] = (
+    (r"\b(reach|deliver|distribut\w*|sell\w*|sales|market to|get to)\b", "channels"),
+    (r"\b(charg\w*|earn\w*|monetis\w*|monetiz\w*|pric\w*|money|income|bill\w*|pay)\b",
+     "revenue streams"),
+    (r"\b(costs?|expens\w*|spend\w*|invest\w*)\b", "cost structure"),
+    (r"\b(who (buys|are the customers)|target\w*|customers? (groups?|types?)|serve)\b",
+     "customer segments"),
+    (r"\b(partners?\w*|suppliers?|collaborat\w*|allian\w*|work with)\b", "key partners"),
+    (r"\b(activit\w*|tasks?|do day to day|processes)\b", "key activities"),
+    (r"\b(resources?|assets?|need to have|capabilit\w*)\b", "key resources"),
+    (r"\b(offer\w*|value|benefits?|promise)\b", "value propositions"),
+    (r"\b(relationships?|engag\w*|loyal\w*|interact\w*)\b", "customer relationship"),
+    (r"\b(who (wrote|contributed|authored)|authors?|contributors?|affiliat\w*|universit\w*)\b",
+     "contributors"),
+    (r"\b(obstacles?|barriers?|hurdles?|difficult\w*|risks? of)\b", "challenges"),
+    (r"\b(advice|recommend\w*|should (we|i|companies)|how to succeed)\b", "recommendations"),
+)
+
+# Off-topic intents: (kind, pattern).
+OFF_TOPIC: tuple[tuple[str, str], ...] = (
+    ("coding", r"\b(write|debug|fix|generate|implement|refactor)\b[^.?!]{0,40}\b(code|function|"
+               r"script|program|class|method|query|regex|algorithm)\b"),
+    ("coding", r"\b(python|javascript|typescript|java|c\+\+|c#|golang|sql|html|css|bash|"
+               r"powershell)\b"),
+    ("purchasing", r"\b(which|what)\b[^.?!]{0,40}\b(brand|vendor|supplier)s?\b[^.?!]{0,30}"
+                   r"\b(buy|purchase|choose|pick|order)\b"),
+    ("purchasing", r"\bshould (i|we) (buy|purchase|order)\b|\b(i|we) should (buy|purchase)\b"),
+    ("purchasing", r"\b(brand|vendor)s?\b[^.?!]{0,40}\b(buy|purchase)\b"),
+    ("purchasing", r"\b(current|market|stock|share|spot) price\b|\bprice of\b"),
+    ("purchasing", r"\bhow much (does|do|is|are|will)\b[^.?!]{0,40}\bcost\b"),
+    ("trivia", r"\bweather\b|\bforecast for\b|\brecipes?\b|\bbak(e|ing)\b|\bcook(ing)?\b"),
+    ("trivia", r"\bcapital (city )?of\b|\bwho won\b|\bworld cup\b|\bolympic\w*\b"),
+    ("trivia", r"\b(movie|film|song|lyrics|celebrity|horoscope|joke)s?\b"),
+    ("translation", r"\btranslat\w*\b[^.?!]{0,60}\b(into|to) (english|german|french|italian|"
+                    r"spanish|portuguese|chinese|japanese)\b"),
+)
+
+# Question wording that says nothing about the topic.
+WORDING = (
+        "kind kinds type types way ways thing things make makes made need needs use used work "
+        "works come comes say says said suggest suggests mean means meant describe describes "
+        "happen actually really example examples main one ones get gets go goes like look know"
+)
+
+# Adjectives of place folded into the place names the contributor list uses.
+DEMONYMS = {
+    "swiss": "switzerland", "brazilian": "brazil", "italian": "italy", "german": "germany",
+    "french": "france", "swedish": "sweden", "danish": "denmark", "american": "usa",
+    "us": "usa", "u.s.": "usa", "mexican": "mexico", "canadian": "canada", "finnish": "finland",
+    "serbian": "serbia", "dutch": "netherlands", "spanish": "spain", "british": "uk",
+    "chinese": "china", "japanese": "japan", "norwegian": "norway", "portuguese": "portugal",
+}
+
+# Words naming the report itself: "report" is a stop word of the lexical index.
+META = (
+    r"\b(report|wmr|authors?|authored|wrote|written|editors?|edited|publish\w*)\b"
+)
+
+ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10,
+}
+
+
+# What names each of the report's six business models in a question (subject key -> pattern).
+SUBJECT_PATTERNS: dict[str, str] = {
+    "digital": r"\bdigital(?![- ]+(economy\b|twin|transformation|technolog))",
+    "data": r"\bdata[- ]driven\b|\bdata economy\b|\bdata(?=[- ]+(and|or|vs\.?|versus)\b)",
+    "ai": r"\bai[- ]based\b|\bai\b|\bartificial intelligence\b",
+    "mass": r"\bmass[- ]?customi[sz]\w*",
+    "servitised": r"\bservi[tc]i[sz]\w*",
+    "circular": r"\bcircular\w*",
+}
+
+# What names a canvas block in a question (block key -> pattern).
+BLOCK_PATTERNS: dict[str, str] = {
+    "key_partners": r"\bpartner\w*|\bteam(s|ing)? up\b|\bsuppl(ier|iers|y side)\b",
+    "key_activities": r"\bactivit\w*|\bgood at\b|\bstages?\b|\bsteps\b",
+    "key_resources": r"\bresources?\b|\bassets?\b",
+    "value_propositions": r"\bvalue propositions?\b|\bvalue\b",
+    "customer_relationships": r"\brelationships?\b",
+    "channels": r"\bchannels?\b|\breach\w*\b",
+    "customer_segments": r"\bsegments?\b|\bwho (would )?buys?\b",
+    "cost_structure": r"\bcosts?\b|\bcost structures?\b",
+    "revenue_streams": r"\brevenue\w*\b|\bmoneti[sz]\w*|\bearn\w*|\bmoney\b|\bincome\b|\bcharg\w*",
+}
+
+# A comparison of business models; a question about trends; a question about the contributors.
+COMPARE = (
+    r"\b(compar\w*|contrast\w*|differ\w*|versus|vs\.?|distinguish\w*|similarit\w*|"
+    r"weigh up|against each other)\b"
+)
+TREND = r"\b(economy|economies|trends?)\b"
+CONTRIBUTOR = r"\bcontribut\w*|\baffiliat\w*|\bwho (wrote|authored)\b|\bauthors?\b"
