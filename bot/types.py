@@ -94,6 +94,55 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Company:
+    """What a user said about their company: context for advice, never a reason to refuse."""
+
+    description: str = ""
+    size: str | None = None
+    places: tuple[str, ...] = ()
+    products: tuple[str, ...] = ()
+    figures: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "description": self.description,
+            "size": self.size,
+            "places": list(self.places),
+            "products": list(self.products),
+            "figures": list(self.figures),
+        }
+
+
+PLAN_KINDS: tuple[str, ...] = (
+    "lookup", "enumerate", "overview", "compare", "advise", "risks", "canvas", "offtopic",
+)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How a question is read before retrieval: its kind, targets, company and absent terms."""
+
+    kind: str
+    question: str
+    models: tuple[str, ...] = ()
+    blocks: tuple[str, ...] = ()
+    lists: tuple[str, ...] = ()
+    company: Company | None = None
+    not_in_report: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "kind": self.kind,
+            "question": self.question,
+            "models": list(self.models),
+            "blocks": list(self.blocks),
+            "lists": list(self.lists),
+            "company": None if self.company is None else self.company.to_json(),
+            "not_in_report": list(self.not_in_report),
+        }
+
+
+@dataclass(frozen=True)
 class Answer:
     """A grounded answer: text with [n] markers, its citations, and how it was made."""
 
@@ -103,6 +152,11 @@ class Answer:
     refused: bool = False
     mode: str = "evidence"
     notice: str | None = None
+    plan: Plan | None = None
+
+    @property
+    def not_in_report(self) -> tuple[str, ...]:
+        return () if self.plan is None else self.plan.not_in_report
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -112,21 +166,29 @@ class Answer:
             "mode": self.mode,
             "notice": self.notice,
             "citations": [c.to_json() for c in self.citations],
+            "plan": None if self.plan is None else self.plan.to_json(),
+            "not_in_report": list(self.not_in_report),
         }
 
 
 @dataclass(frozen=True)
 class Bullet:
-    """A canvas bullet and its citations; from_report is False for advisor suggestions."""
+    """A canvas bullet and its citations; origin says whose words it is (report/brief/suggestion).
+
+    from_report is False for advisor suggestions; a bullet with origin "brief" is the company's
+    own statement, cited with the report item that backs it (if any).
+    """
 
     text: str
     citations: tuple[Citation, ...] = ()
     from_report: bool = True
+    origin: str = "report"
 
     def to_json(self) -> dict[str, object]:
         return {
             "text": self.text,
             "from_report": self.from_report,
+            "origin": self.origin,
             "citations": [c.to_json() for c in self.citations],
         }
 

@@ -47,3 +47,12 @@ def session_list(key: str) -> list[Any]:
         st.session_state[key] = []
     value: list[Any] = st.session_state[key]
     return value
+
+
+LOCAL_USER = "local"
+
+
+def current_user_id() -> str:
+    """Whose conversations, canvases and uploads this session sees: one local user until
+    sign-in is configured."""
+    return LOCAL_USER
