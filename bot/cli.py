@@ -97,8 +97,11 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
     advisor = Advisor.from_settings(settings)
 
-    def one(question: str) -> dict[str, Any]:
-        return advisor.ask(question).to_json()
+    def one(line: str) -> dict[str, Any]:
+        from bot.chat import parse_ask_line
+
+        question, history = parse_ask_line(line) if args.batch is not None else (line, None)
+        return advisor.ask(question, history).to_json()
 
     def show(result: dict[str, Any]) -> None:
         if result.get("notice"):
@@ -111,6 +114,13 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             print(f"[{cite['n']}] {cite['section']} ({cite['source']}{page})")
 
     return _run_each(args, "question", one, show)
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.advisor import Advisor
+    from bot.chat import interactive
+
+    return interactive(Advisor.from_settings(settings))
 
 
 def _read_input(name: str) -> str:
@@ -239,8 +249,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", parents=[common], help="a grounded answer with citations")
     p.add_argument("question", nargs="?")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--batch", metavar="FILE", help="one question per line; JSON lines out")
+    p.add_argument("--batch", metavar="FILE",
+                   help="one question (or JSON {question, history}) per line; JSON lines out")
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("chat", parents=[common], help="a conversation in the terminal")
+    p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("canvas", parents=[common], help="draft a Business Model Canvas")
     p.add_argument("brief", nargs="?", help="a short description of your company")

@@ -12,7 +12,8 @@ from dataclasses import replace
 from typing import Any
 
 from bot.answers.prompts import CANVAS_FALLBACK_NOTICE
-from bot.canvas.engine import CanvasEngine, clean_text
+from bot.canvas.brief import keep_brief, with_brief
+from bot.canvas.engine import CanvasEngine, clean_text, renumber
 from bot.canvas.gaps import GapReport, UserCanvas, analyse_gaps, parse_user_canvas
 from bot.canvas.model import rewrite
 from bot.errors import AdvisorError
@@ -44,6 +45,12 @@ def shared_engine(store: Store, retriever: Retriever, embedder: Embedder) -> Can
                     _ENGINES.pop(next(iter(_ENGINES)))
                 _ENGINES[key] = engine
         return engine
+
+
+def _numbered(canvas: Canvas) -> Canvas:
+    """Citation numbers shared across the canvas, in order of first appearance."""
+    blocks, recs = renumber(canvas.blocks, canvas.recommendations)
+    return replace(canvas, blocks=blocks, recommendations=recs)
 
 
 class CanvasService:
@@ -92,11 +99,11 @@ class CanvasService:
         """A canvas for a company brief: archetype fit, nine cited blocks, recommendations."""
         brief = clean_text(brief, "brief", self.settings.max_question_chars)
         engine = self.engine()
-        evidence = engine.draft(brief)
+        evidence = _numbered(with_brief(engine, engine.draft(brief)))
         backend = self.backend()
         if backend is None:
             return self._fallback_notice(evidence)
-        return rewrite(engine, backend, evidence, CANVAS_BLOCKS)
+        return _numbered(keep_brief(evidence, rewrite(engine, backend, evidence, CANVAS_BLOCKS)))
 
     def refine(self, canvas: Canvas, instruction: str) -> Canvas:
         """The canvas with only the blocks an instruction affects re-drafted."""
@@ -104,12 +111,13 @@ class CanvasService:
             raise AdvisorError("refine needs a Canvas from draft_canvas")
         instruction = clean_text(instruction, "instruction", self.settings.max_question_chars)
         engine = self.engine()
-        evidence = engine.refine(canvas, instruction)
+        evidence = _numbered(keep_brief(canvas, engine.refine(canvas, instruction)))
         backend = self.backend()
         if backend is None:
             return self._fallback_notice(evidence)
         affected = engine.affected_blocks(instruction)
-        return rewrite(engine, backend, evidence, affected, instruction, current=canvas)
+        redrafted = rewrite(engine, backend, evidence, affected, instruction, current=canvas)
+        return _numbered(keep_brief(canvas, redrafted))
 
     def gaps(
         self, canvas: str | Mapping[str, Any] | UserCanvas | Canvas, archetype: str | None = None

@@ -21,6 +21,7 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 
 SMALL_BATCH = 8
+RECENT = 64  # single-text embeddings kept for reuse
 
 
 class TokenCounter:
@@ -60,6 +61,7 @@ class Embedder:
         self.model_path = model_path
         self._model = SentenceTransformer(model_path, device="cpu", local_files_only=True)
         self._lock = threading.Lock()
+        self._recent: dict[str, np.ndarray] = {}
         import torch
 
         self._threads = max(1, torch.get_num_threads())
@@ -86,7 +88,17 @@ class Embedder:
         return np.asarray(vectors, dtype=np.float32)
 
     def embed_one(self, text: str) -> np.ndarray:
-        return self.embed([text])[0]
+        """One text's vector; the last few are remembered (a question is read, then searched)."""
+        cached = self._recent.get(text)
+        if cached is not None:
+            return cached
+        vector = self.embed([text])[0]
+        vector.setflags(write=False)
+        with self._lock:
+            self._recent[text] = vector
+            while len(self._recent) > RECENT:
+                self._recent.pop(next(iter(self._recent)))
+        return vector
 
 
 @lru_cache(maxsize=2)
