@@ -55,7 +55,8 @@ def test_company_figures_are_context(advisor: Advisor) -> None:
                          "revenue from them?")
     grounded(answer)
     assert answer.plan is not None and answer.plan.kind == "advise"
-    assert answer.plan.company is not None and "5,000 machines a year" in answer.plan.company.figures
+    company = answer.plan.company
+    assert company is not None and "5,000 machines a year" in company.figures
     assert any("Revenue Streams" in s for s in cited(answer))
 
 
@@ -166,7 +167,8 @@ def test_ordinal_and_pronoun_follow_ups(advisor: Advisor) -> None:
              {"role": "assistant", "content": "Service providers, IT providers, R&D companies."}]
     theirs = advisor.ask("And who are their customers?", turns)
     grounded(theirs)
-    assert cited(theirs)[0] == "New Business Models > Servitised Business Models > Customer Segments"
+    segments = "New Business Models > Servitised Business Models > Customer Segments"
+    assert cited(theirs)[0] == segments
     other = advisor.ask("and for the circular one?", turns)
     assert cited(other)[0] == "New Business Models > Circular Business Models > Key Partners"
 

@@ -90,4 +90,5 @@ def test_held_out_report_questions_are_answered(advisor, question):
 @pytest.mark.parametrize("question", HELD_OUT_OFF_TOPIC)
 def test_held_out_off_topic_questions_are_refused(advisor, question):
     answer = advisor.ask(question)
-    assert answer.refused and answer.text.endswith(REFUSAL), advisor.answerer.prepare(question).scope
+    scope = advisor.answerer.prepare(question).scope
+    assert answer.refused and answer.text.endswith(REFUSAL), scope
