@@ -131,7 +131,7 @@ def cmd_canvas(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.out and args.batch is not None:
         raise AdvisorError("--out writes one canvas: use it without --batch")
-    kinds = (".md", ".markdown", ".json") + (() if args.gaps else (".png",))
+    kinds = (".md", ".markdown", ".json") + (() if args.gaps else (".png", ".pptx"))
     if args.out and Path(args.out).suffix.lower() not in kinds:
         raise AdvisorError(f"--out must end in {', '.join(kinds)}, not {args.out!r}")
     advisor = Advisor.from_settings(settings)
@@ -245,7 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("canvas", parents=[common], help="draft a Business Model Canvas")
     p.add_argument("brief", nargs="?", help="a short description of your company")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--out", metavar="FILE", help="write the canvas to FILE.md, .json or .png")
+    p.add_argument("--out", metavar="FILE", help="write FILE.md, .json, .png or .pptx")
     p.add_argument("--batch", metavar="FILE", help="one brief per line; JSON lines out")
     p.add_argument("--refine", metavar="TEXT", action="append",
                    help="re-draft the blocks this instruction is about (repeatable)")
