@@ -138,7 +138,7 @@ def render() -> None:
     turns = load_turns()
     with st.container(horizontal=True, key="chat-tools"):
         if st.button("Clear chat", key="clear-chat", icon=":material/delete_sweep:",
-                     disabled=not turns, help="Start a new chat; this one stays saved"):
+                     disabled=not turns):
             open_conversation(None)
             set_notice(None)
             st.rerun()
