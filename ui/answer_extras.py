@@ -115,6 +115,7 @@ def render_feedback(target: str, ident: str, key: str, canvas_version: int = 0) 
             st.caption("Thanks for the feedback and the comment.")
             return
         # After a thumbs up or down, an optional comment.
+        st.caption("Thanks for the feedback.")
         text = st.text_input("Comment", key=f"comment-{key}", max_chars=4000,
                              placeholder="What was good or missing? (optional)",
                              label_visibility="collapsed")

@@ -117,10 +117,11 @@ def render_compare(canvas_id: str) -> None:
         st.caption("Refine or edit the canvas, or draft another one, to compare two of them.")
         return
     left, right = st.columns(2)
-    a = left.selectbox("Compare", options, index=max(len(versions) - 2, 0), key="compare-a",
-                       format_func=labels.__getitem__)
-    b = right.selectbox("with", options, index=len(versions) - 1, key="compare-b",
-                        format_func=labels.__getitem__)
+    # Keys change with the options, so a new version resets the choice to the newest two.
+    a = left.selectbox("Compare", options, index=max(len(versions) - 2, 0),
+                       key=f"compare-a-{len(options)}", format_func=labels.__getitem__)
+    b = right.selectbox("with", options, index=len(versions) - 1,
+                        key=f"compare-b-{len(options)}", format_func=labels.__getitem__)
     first = ws.version(user, a[0], a[1]).canvas
     second = ws.version(user, b[0], b[1]).canvas
     diff = compare_canvases(first, second)
