@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from bot.answers.suggest import suggest_questions
-from bot.types import Answer, Company, Plan
+from bot.types import Answer, Citation, Company, Plan
 
 QUESTION = "What revenue streams suit a servitised business model?"
 
@@ -48,13 +48,30 @@ def test_a_block_the_report_leaves_empty_is_never_suggested(outline):
     assert chips[0].startswith("Which resources does an AI-based")
 
 
-def test_after_recommendations_it_points_at_ones_not_yet_cited(advisor, outline):
-    answer = advisor.ask("What are the ten key recommendations?")
-    cited = {c.chunk.section for c in answer.citations}
-    chips = suggest_questions(replace(answer, plan=None), outline)
-    recs = [r for r in outline.recommendations
-            if any(r.title[1:] in chip for chip in chips)]
-    assert recs and all(r.section not in cited for r in recs)
+def test_after_recommendations_it_asks_how_to_act_on_one_not_yet_cited(advisor, outline):
+    hits = advisor.retrieve("Develop new sales channels for hybrid revenue streams", 10)
+    rec = next(h.chunk for h in hits if h.chunk.section.startswith("10 Key Recommendations"))
+    answer = Answer(question="Which recommendation is about sales channels?", text="[1]",
+                    citations=(Citation(1, rec),))
+    chips = suggest_questions(answer, outline)
+    recs = [r for r in outline.recommendations if any(r.title[1:] in chip for chip in chips)]
+    assert len(recs) == 2 and rec.section not in {r.section for r in recs}
+    assert chips[0].startswith("How can a manufacturer ")
+    # When all ten were listed, it asks how to act on the first ones.
+    listed = advisor.ask("What are the ten key recommendations?")
+    chips = suggest_questions(listed, outline)
+    first = outline.recommendations[0].title
+    assert chips[0] == f"How can a manufacturer {first[0].lower()}{first[1:]}?"
+
+
+def test_after_a_comparison_the_second_model_gets_its_own_question(advisor, outline):
+    answer = advisor.ask("Compare circular and data-driven business models")
+    plan = Plan(kind="compare", question=answer.question, models=("circular", "data-driven"),
+                blocks=("value_propositions",))
+    chips = suggest_questions(replace(answer, plan=plan), outline)
+    assert chips[0] == "How does a circular business model make money?"
+    assert chips[2] == "How does a data-driven business model make money?"
+    assert not any("compare" in c.lower() for c in chips)
 
 
 def test_a_refusal_gets_starters_and_never_the_question_back(advisor, outline):

@@ -128,7 +128,7 @@ def render_feedback(target: str, ident: str, key: str, canvas_version: int = 0) 
 
 def render_extras(answer: Answer, turn_id: int | None, key: str, last: bool) -> None:
     """Everything under one answer in the chat."""
-    if answer.plan is not None:
+    if answer.plan is not None and not answer.refused:
         st.caption(md_escape(plan_line(answer.plan)))
     brief = company_brief(answer)
     if brief is not None and st.button("Draft a canvas for this company", key=f"to-canvas-{key}",

@@ -104,12 +104,14 @@ def suggest_questions(answer: Answer, report: Report | None = None) -> tuple[str
         if nxt is not None:
             out.append(BLOCK_QUESTIONS[nxt].format(a_model=_a(name)))
         out.append(f"Which key recommendations apply to {_a(name)} business model?")
+        keys = list(ARCHETYPES)
+        other_key = models[1] if len(models) > 1 else keys[(keys.index(models[0]) + 1) % 6]
+        other = _model_name(other_key, report)
         if kind in ("advise", "canvas") or company:
             out.append(f"Draft {_a(name)} canvas for my company")
+        elif kind == "compare" and nxt is not None:
+            out.append(BLOCK_QUESTIONS[nxt].format(a_model=_a(other)))
         else:
-            keys = list(ARCHETYPES)
-            other_key = models[1] if len(models) > 1 else keys[(keys.index(models[0]) + 1) % 6]
-            other = _model_name(other_key, report)
             out.append(f"How does {_a(name)} business model compare with {_a(other)} one?")
     elif covered and not answer.refused:
         key = next(b for b in CANVAS_BLOCKS if b in covered)
@@ -118,10 +120,11 @@ def suggest_questions(answer: Answer, report: Report | None = None) -> tuple[str
     starters = list(STARTERS)
     cited_recs = _cited_recommendations(answer)
     if cited_recs and report is not None:
-        # After recommendations, point at the ones the answer did not cite.
+        # After recommendations: how to act on one, those the answer did not cite first.
+        recs = sorted(report.recommendations,
+                      key=lambda r: (f"{r.number}. {r.title}" in cited_recs, r.number))
         starters = [f"How can a manufacturer {r.title[0].lower()}{r.title[1:]}?"
-                    for r in report.recommendations if f"{r.number}. {r.title}" not in cited_recs
-                    ][:2] + [s for s in starters if "recommendations" not in s]
+                    for r in recs[:2]] + [s for s in starters if "recommendations" not in s]
     asked = " ".join(answer.question.lower().split())
     unique: list[str] = []
     for question in [*out, *starters]:
