@@ -127,9 +127,7 @@ def render_feedback(target: str, ident: str, key: str, canvas_version: int = 0) 
 
 
 def render_extras(answer: Answer, turn_id: int | None, key: str, last: bool) -> None:
-    """Everything under one answer in the chat."""
-    if answer.plan is not None and not answer.refused:
-        st.caption(md_escape(plan_line(answer.plan)))
+    """Everything under one answer in the chat (its plan line sits above the answer)."""
     brief = company_brief(answer)
     if brief is not None and st.button("Draft a canvas for this company", key=f"to-canvas-{key}",
                                        icon=":material/dashboard:"):

@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 from bot.types import Answer
-from ui.answer_extras import PENDING, render_extras
+from ui.answer_extras import PENDING, plan_line, render_extras
 from ui.components import DOWNLOAD, citation_chips, error_line, md_escape, mode_label, safe_markdown
 from ui.conversations import Turn, load_turns, open_conversation, save_turn
 from ui.sidebar import backend_name, set_notice
@@ -58,7 +58,10 @@ def transcript(turns: list[Turn]) -> str:
 
 
 def render_answer(answer: Answer, key: str, streamed: bool = False) -> None:
-    """An answer's text (unless it was just streamed), notice, citations and mode."""
+    """How the question was read, the answer's text (unless it was just streamed), notice,
+    citations and mode."""
+    if answer.plan is not None and not answer.refused and not streamed:
+        st.caption(md_escape(plan_line(answer.plan)))
     if answer.refused:
         st.warning(safe_markdown(answer.text), icon=":material/block:")
     elif not streamed:
