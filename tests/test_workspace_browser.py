@@ -104,11 +104,10 @@ def test_conversation_survives_reload_and_restart_with_suggestions_and_feedback(
     cid = page.url.split("c=")[1].split("&")[0]
     # A suggested question is asked with one click.
     page.get_by_role("button", name=NEXT).first.click()
+    # Both answers are saved once each has its thumbs (drawn after the save).
     page.wait_for_function("n => document.querySelectorAll("
-                           "'[data-testid=\"stChatMessageAvatarAssistant\"]').length >= n", arg=2,
+                           "'[data-testid=\"stFeedbackButton\"]').length >= n", arg=4,
                            timeout=60_000)
-    page.locator("button:not([disabled])", has_text="Clear chat").wait_for(timeout=60_000)
-    page.wait_for_timeout(500)
     # Thumbs down on the first answer, then a comment.
     first = replies(page).first
     first.get_by_test_id("stFeedbackButton").last.click()

@@ -16,11 +16,7 @@ from ui.sidebar import backend_name, set_notice
 from ui.state import current_advisor
 
 __all__ = ["Turn", "history", "render", "transcript"]
-EXAMPLES = (
-    "What revenue streams suit a servitised business model?",
-    "Which key partners does a circular business model need?",
-    "What are the challenges of business model innovation?",
-)
+EXAMPLES = ("What revenue streams suit a servitised business model?",)
 PAGES = (
     ("Chat", ":material/chat:", "Ask the report anything about new business models for "
      "manufacturing. Every answer cites the report sections it uses.", None),
@@ -158,7 +154,6 @@ def render() -> None:
             render_extras(turn.answer, turn.id, key=f"t{turn.id or i}", last=i == len(turns) - 1)
     if not turns:
         render_empty_state()
-        st.caption("Or try: " + " · ".join(md_escape(q) for q in EXAMPLES[1:]))
     typed = st.chat_input("Ask about manufacturing business models", key="chat-input")
     pending = st.session_state.pop(PENDING, None)
     question = typed or pending

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.errors import AdvisorError
@@ -34,10 +34,8 @@ from bot.workspace.records import (
     SavedTurn,
 )
 
-T = TypeVar("T")
 TITLE_CHARS = 80
 MAX_TITLE = 200
-RETRIES = 8
 CANVAS_ACTIONS = ("draft", "refine", "edit", "redraft", "restore", "import")
 
 
@@ -111,8 +109,16 @@ class Workspace(FeedbackStore):
 
     def conversation(self, user: str, cid: str) -> ConversationInfo | None:
         """One conversation of the user, or None."""
-        found = [c for c in self.conversations(user, limit=10_000) if c.id == cid]
-        return found[0] if found else None
+        def work(session: Session) -> ConversationInfo | None:
+            row = session.scalar(select(Conversation).where(Conversation.id == cid,
+                                                            Conversation.user_id == user))
+            if row is None:
+                return None
+            count = session.scalar(select(func.count(TurnRow.id))
+                                   .where(TurnRow.conversation_id == cid)) or 0
+            return ConversationInfo(row.id, row.title, row.created_at, row.updated_at, count)
+
+        return self._read(work)
 
     def add_turn(self, user: str, cid: str | None, answer: Answer, backend: str) -> SavedTurn:
         """Save a question and its answer at the end of a conversation (a new one if cid is None).
@@ -290,8 +296,3 @@ class Workspace(FeedbackStore):
                                      json.loads(r.report_json), r.created_at) for r in rows]
 
         return self._read(work)
-
-    def touch(self, user: str, cid: str) -> None:
-        """Mark a conversation as just used (it moves to the top of the list)."""
-        self._write(lambda s: s.execute(update(Conversation).where(
-            Conversation.id == cid, Conversation.user_id == user).values(updated_at=utcnow())))
