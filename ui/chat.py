@@ -152,7 +152,10 @@ def render() -> None:
         with st.chat_message("assistant"):
             render_answer(turn.answer, key=f"turn-{i}")
             render_extras(turn.answer, turn.id, key=f"t{turn.id or i}", last=i == len(turns) - 1)
-    if not turns:
+    # A question arriving in this run takes the empty state's place (so the answer streams where
+    # it will stay after the rerun that follows).
+    incoming = bool(st.session_state.get("chat-input")) or PENDING in st.session_state
+    if not turns and not incoming:
         render_empty_state()
     typed = st.chat_input("Ask about manufacturing business models", key="chat-input")
     pending = st.session_state.pop(PENDING, None)
