@@ -106,3 +106,31 @@ def test_an_unreachable_database_leaves_the_chat_working(env, monkeypatch):
     warnings = " ".join(w.value for w in at.sidebar.warning)
     assert "Conversations are not being saved" in warnings
     assert "workspace database" in warnings
+
+
+def test_a_saved_canvas_reopens_from_the_url_with_the_company_bullets_set_apart(env, advisor):
+    from dataclasses import replace
+
+    from bot.types import Bullet
+
+    drafted = advisor.draft_canvas("We make pumps and want to sell pumping as a service.")
+    block = drafted.block("revenue_streams")
+    own = Bullet("Pumping billed per cubic metre", origin="brief", from_report=False,
+                 citations=block.bullets[0].citations)
+    canvas = replace(drafted, blocks=tuple(
+        replace(b, bullets=(own, *b.bullets)) if b.key == "revenue_streams" else b
+        for b in drafted.blocks))
+    ws = Workspace(env)
+    version = ws.save_version("local", None, canvas, "draft")
+    ws.close()
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    at.query_params["canvas"] = version.canvas_id
+    at.switch_page("canvas_page.py").run()
+    assert not at.exception, at.exception
+    revenue = at.get_by_key("canvas-box-revenue_streams")
+    text = " ".join(m.value for m in revenue.markdown)
+    assert ":orange[**◆ Pumping billed per cubic metre**]" in text and "(your company)" in text
+    assert any("version 1" in c.value for c in at.caption)
+    assert [d.proto.label for d in at.download_button][:4] == ["Markdown", "JSON", "PNG",
+                                                                "PowerPoint"]
