@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.errors import AdvisorError
 from bot.index.embedding import Embedder, load_embedder
 from bot.index.retrieval import Retriever
 from bot.index.store import Store
@@ -17,7 +18,8 @@ if TYPE_CHECKING:
     from bot.canvas.gaps import GapReport, UserCanvas
     from bot.canvas.service import CanvasService
     from bot.llm import ChatBackend
-    from bot.report.outline import ReportIndex
+    from bot.report.outline import Report, ReportIndex
+    from bot.workspace.repository import Workspace
     from ingest.pipeline import IngestReport
 
 
@@ -31,6 +33,8 @@ class Advisor:
         self.retriever = Retriever(settings, self.store, self.embedder)
         self._canvases: CanvasService | None = None
         self._answerer: Answerer | None = None
+        self._workspace: Workspace | None = None
+        self._outline: tuple[object, Report] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, **overrides: Any) -> Advisor:
@@ -114,3 +118,31 @@ class Advisor:
         from ingest.pipeline import ingest
 
         return ingest(self.settings, paths, embedder=self.embedder, **kwargs)
+
+    @property
+    def workspace(self) -> Workspace:
+        """Saved conversations, canvas versions and feedback (ADVISOR_DB_URL), opened and
+        migrated on first use."""
+        if self._workspace is None:
+            from bot.workspace.repository import Workspace
+
+            self._workspace = Workspace(self.settings.workspace_url())
+        return self._workspace
+
+    def outline(self) -> Report:
+        """The report's canvases and recommendations, parsed once per index generation."""
+        token = self.store.state_token()
+        if self._outline is None or token is None or self._outline[0] != token:
+            self._outline = (token, self.report_index().report)
+        return self._outline[1]
+
+    def suggest_questions(self, answer: Answer) -> tuple[str, ...]:
+        """Three short questions to ask next, from the answer's plan (or its cited sections)
+        and the report's outline."""
+        from bot.answers.suggest import suggest_questions
+
+        try:
+            report: Report | None = self.outline()
+        except AdvisorError:
+            report = None
+        return suggest_questions(answer, report)

@@ -1,4 +1,4 @@
-"""The `advisor` command: ingest, retrieve, ask, canvas, eval and ui."""
+"""The `advisor` command: ingest, retrieve, ask, canvas, eval, feedback and ui."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.errors import AdvisorError
 from bot.settings import Settings, load_settings
+from bot.workspace.commands import add_feedback_parser
 
 EXIT_ERROR = 1
 EXIT_PARTIAL = 3
@@ -141,7 +142,7 @@ def cmd_canvas(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.out and args.batch is not None:
         raise AdvisorError("--out writes one canvas: use it without --batch")
-    kinds = (".md", ".markdown", ".json") + (() if args.gaps else (".png",))
+    kinds = (".md", ".markdown", ".json") + (() if args.gaps else (".png", ".pptx"))
     if args.out and Path(args.out).suffix.lower() not in kinds:
         raise AdvisorError(f"--out must end in {', '.join(kinds)}, not {args.out!r}")
     advisor = Advisor.from_settings(settings)
@@ -185,6 +186,10 @@ def cmd_canvas(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    if args.from_feedback:
+        from bot.workspace.commands import cmd_eval_candidates
+
+        return cmd_eval_candidates(args, settings)
     from evals.run import run_eval
 
     out = Path(args.out) if args.out else None
@@ -196,7 +201,10 @@ def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
     if not app.is_file():
         raise AdvisorError(f"the Streamlit app is missing: {app}")
     env_dir = {"ADVISOR_DATA_DIR": str(settings.data_dir)}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app), *args.streamlit_args]
+    # People who are not developers get no developer toolbar (unless they ask for one).
+    toolbar = [] if any("toolbarMode" in a for a in args.streamlit_args) else [
+        "--client.toolbarMode", "minimal"]
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), *toolbar, *args.streamlit_args]
     proc = subprocess.Popen(cmd, env={**os.environ, **env_dir})
     # Stopping `advisor ui` stops the server too (SIGTERM is passed on; Ctrl-C reaches both).
     previous = signal.signal(signal.SIGTERM, lambda *_: proc.terminate())
@@ -259,7 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("canvas", parents=[common], help="draft a Business Model Canvas")
     p.add_argument("brief", nargs="?", help="a short description of your company")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--out", metavar="FILE", help="write the canvas to FILE.md, .json or .png")
+    p.add_argument("--out", metavar="FILE", help="write FILE.md, .json, .png or .pptx")
     p.add_argument("--batch", metavar="FILE", help="one brief per line; JSON lines out")
     p.add_argument("--refine", metavar="TEXT", action="append",
                    help="re-draft the blocks this instruction is about (repeatable)")
@@ -274,7 +282,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="answer backend to evaluate (default: ADVISOR_BACKEND)")
     p.add_argument("--subset", action="store_true", help="only the fast CI subset of the gold set")
     p.add_argument("--out", metavar="DIR", help="results folder (default evals/results/<time>/)")
+    p.add_argument("--from-feedback", metavar="FILE", help="write thumbs-down answers as "
+                   "candidate eval questions (JSON lines, '-' for stdout) instead of evaluating")
     p.set_defaults(func=cmd_eval)
+    add_feedback_parser(sub, common)
 
     p = sub.add_parser("ui", parents=[common], help="start the Streamlit app")
     p.add_argument("streamlit_args", nargs=argparse.REMAINDER,

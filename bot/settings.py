@@ -102,6 +102,12 @@ class Settings(BaseSettings):
     llm_context: int = Field(
         default=4096, ge=512, description="Context window (tokens) of the in-process GGUF model."
     )
+    db_url: str = Field(
+        default="",
+        description="SQLAlchemy URL of the workspace database (conversations, canvases, "
+        "feedback); empty means SQLite at <data_dir>/workspace.db. PostgreSQL: "
+        "postgresql+psycopg://user:password@host/dbname.",
+    )
     llm: Any = Field(
         default=None,
         exclude=True,
@@ -112,6 +118,10 @@ class Settings(BaseSettings):
     @classmethod
     def _expand(cls, value: object) -> object:
         return Path(value).expanduser() if isinstance(value, str) else value
+
+    def workspace_url(self) -> str:
+        """The workspace database URL: db_url, else SQLite in the data directory."""
+        return self.db_url or f"sqlite:///{(self.data_dir / 'workspace.db').resolve()}"
 
     def model_path(self) -> str:
         """The embedding model folder to load."""

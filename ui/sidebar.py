@@ -9,6 +9,7 @@ import streamlit as st
 from bot import SUPPORTED_SUFFIXES, Advisor
 from bot.settings import Settings
 from ui.components import error_line, md_escape, mode_label
+from ui.conversations import render_conversations
 from ui.state import current_advisor, current_settings
 
 NOTICE_KEY = "backend-notice"
@@ -139,6 +140,9 @@ def render_sidebar() -> None:
         except Exception as exc:  # shown as one line, whatever failed
             advisor = None
             st.error(error_line(exc))
+        if advisor is not None:
+            render_conversations()
+            st.divider()
         render_backend(advisor, settings)
         if advisor is not None:
             st.divider()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
 from bot import Advisor, Embedder, load_embedder
 from bot.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from bot.workspace.repository import Workspace
 
 # A session may carry a ready Advisor under this key (tests inject one with a fake backend).
 ADVISOR_KEY = "advisor"
@@ -56,3 +59,14 @@ def current_user_id() -> str:
     """Whose conversations, canvases and uploads this session sees: one local user until
     sign-in is configured."""
     return LOCAL_USER
+
+
+def current_workspace() -> Workspace:
+    """The saved conversations, canvases and feedback of this advisor (ADVISOR_DB_URL)."""
+    return current_advisor().workspace
+
+
+def query_id(name: str) -> str | None:
+    """An id carried in the page URL (?c=... for a conversation, ?canvas=... for a canvas)."""
+    value = st.query_params.get(name)
+    return value if isinstance(value, str) and value.isalnum() and len(value) <= 64 else None

@@ -214,18 +214,23 @@ def canvas_to_png(canvas: Canvas, path: Path, size: tuple[int, int] = PNG_SIZE) 
 
 
 def export_canvas(canvas: Canvas, path: Path) -> Path:
-    """Write the canvas as .md, .json or .png, chosen by the file's suffix."""
+    """Write the canvas as .md, .json, .png or .pptx, chosen by the file's suffix."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".png":
         return canvas_to_png(canvas, path)
+    if suffix == ".pptx":
+        from bot.canvas.pptx import canvas_to_pptx
+
+        return canvas_to_pptx(canvas, path)
     if suffix in (".md", ".markdown"):
         text = canvas_to_markdown(canvas)
     elif suffix == ".json":
         text = json.dumps(canvas_to_json(canvas), ensure_ascii=False, indent=2) + "\n"
     else:
         raise AdvisorError(
-            f"cannot export a canvas as {suffix or path.name!r}: use .md, .json or .png"
+            f"cannot export a canvas as {suffix or path.name!r}: "
+            "use .md, .json or .png, or .pptx for PowerPoint"
         )
     try:
         path.write_text(text, encoding="utf-8")
