@@ -75,7 +75,8 @@ def save_uploads(
         named[safe] = bytes(data)
     if store.user is not None:
         replaced = sum(
-            (folder / n).stat().st_size for n in named if (folder / n).is_file()
+            (folder / n).stat().st_size for n in named
+            if (folder / n).is_file() and not (folder / n).is_symlink()
         )
         total = space_bytes(folder) - replaced + sum(len(d) for d in named.values())
         if total > settings.user_quota_mb * MB:
@@ -87,7 +88,7 @@ def save_uploads(
     saved = []
     for safe, data in named.items():
         target = folder / safe
-        if target.resolve().parent != folder.resolve():  # pragma: no cover - safe_filename
+        if target.parent.resolve() != folder.resolve():  # pragma: no cover - safe_filename
             raise IngestError(f"cannot save the upload {safe!r}")
         tmp = folder / f".{safe}.part"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
