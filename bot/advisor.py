@@ -96,7 +96,9 @@ class Advisor:
             from bot.llm import build_backend
 
             llm = self._parent.llm if self._parent is not None else build_backend(self.settings)
-            self._answerer = Answerer(self.settings, self.retriever, llm)
+            self._answerer = Answerer(
+                self.settings, self.retriever, llm, fit=lambda: self.canvases.engine(),
+            )
         return self._answerer
 
     @property
