@@ -65,34 +65,36 @@ def test_cli_a_document_ingested_for_alice_is_cited_for_alice_only(index, tmp_pa
     assert not answer["refused"] and "alice-notes.md" in _sources(answer)
     assert "a third" in answer["answer"]
 
+    bob = run_cli("ask", "--user", "bob", ALICE_Q, "--json", data_dir=index.data_dir)
+    assert bob.returncode == 0, bob.stderr
+    got = json.loads(bob.stdout)
+    assert "alice-notes.md" not in _sources(got) and "a third" not in got["answer"]
     for who in (["--user", "bob"], []):
-        other = run_cli("ask", *who, ALICE_Q, "--json", data_dir=index.data_dir)
-        assert other.returncode == 0, other.stderr
-        got = json.loads(other.stdout)
-        assert "alice-notes.md" not in _sources(got) and "Kestrel" not in got["answer"]
         hits = run_cli("retrieve", *who, "Kestrel retrofit compressor vibration", "-k", "30",
                        "--json", data_dir=index.data_dir)
         assert hits.returncode == 0, hits.stderr
-        assert "alice-notes.md" not in _sources(json.loads(hits.stdout))
-
-    mine = run_cli("retrieve", "--user", "ALICE", "Kestrel retrofit compressor vibration",
-                   "--json", data_dir=index.data_dir)  # user names ignore case
-    assert "alice-notes.md" in _sources(json.loads(mine.stdout))
+        found = json.loads(hits.stdout)
+        assert len(found["hits"]) == 30 and "alice-notes.md" not in _sources(found)
 
 
-def test_cli_user_names_are_checked_and_never_a_path(index, tmp_path):
-    doc = tmp_path / "n.md"
-    doc.write_text(BOB_DOC, encoding="utf-8")
-    for bad in ("", "two words", "tab\there"):
-        done = run_cli("retrieve", "--user", bad, "scrap", data_dir=index.data_dir)
-        assert done.returncode == 1 and "invalid user" in done.stderr, done.stderr
-        assert len(done.stderr.strip().splitlines()) == 1
-    done = run_cli("ingest", "--user", "../../escape", str(doc), data_dir=index.data_dir)
-    assert done.returncode == 0, done.stderr
-    made = [p for p in index.data_dir.parent.rglob("*") if "escape" in p.name]
-    assert made and all(index.data_dir / "users" in p.parents for p in made), made
+def test_user_names_are_checked_and_never_a_path(index, embedder, tmp_path):
+    for bad in ("", "two words", "tab\there", "x" * 300):
+        with pytest.raises(AdvisorError, match="invalid user"):
+            Advisor(index, embedder=embedder, user=bad)
+    done = run_cli("retrieve", "--user", "two words", "scrap", data_dir=index.data_dir)
+    assert done.returncode == 1 and "invalid user" in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
     nopath = run_cli("ingest", "--user", "bob", data_dir=index.data_dir)
     assert nopath.returncode == 1 and "--user NAME needs the files" in nopath.stderr
+
+    doc = tmp_path / "n.md"
+    doc.write_text(BOB_DOC, encoding="utf-8")
+    base = Advisor(index, embedder=embedder)
+    base.for_user("../../escape").ingest([doc], show_progress=False)
+    made = [p for p in index.data_dir.parent.rglob("*") if "escape" in p.name]
+    assert made and all(index.data_dir / "users" in p.parents for p in made), made
+    same = base.for_user("  ../../ESCAPE ")  # names ignore case and surrounding spaces
+    assert Path(same.retrieve(BOB_Q)[0].chunk.source).name == "n.md"
 
 
 def test_two_users_see_only_their_own_documents(index, embedder):
