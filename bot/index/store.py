@@ -343,12 +343,18 @@ class UserView:
         self.data_dir = shared.data_dir
         self.user = private.user
 
+    # While the private space is empty the view is the shared index, and says so: caches keyed
+    # by (where, state_token) - the canvas engine's - are then shared with everyone.
     @property
     def where(self) -> str:
+        if self.private.state_token() is None:
+            return self.shared.where
         return f"{self.shared.where} (with {self.user}'s private documents)"
 
     def spaces(self) -> list[Store]:
         return [self.shared, self.private]
 
     def state_token(self) -> object:
-        return (self.shared.state_token(), self.private.state_token())
+        private = self.private.state_token()
+        shared = self.shared.state_token()
+        return shared if private is None else (shared, private)
