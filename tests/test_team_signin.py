@@ -35,6 +35,13 @@ Our Kestrel line retrofits industrial heat pumps for dairy plants; the quarterly
 retrofit review found that compressor vibration drops by a third after the retrofit.
 """
 QUESTION = "What did the Kestrel retrofit review find about compressor vibration in heat pumps?"
+HARRIER = """# Harrier foundry handbook
+
+## Sand casting scrap
+
+The Harrier foundry cut sand casting scrap from nine to four percent by drying moulds overnight.
+"""
+ADMIN = "boss@example.org"
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +79,8 @@ def app_url(provider, corpus_settings, tmp_path_factory) -> Iterator[str]:
         f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
         encoding="utf-8",
     )
-    env = {**os.environ, "ADVISOR_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"}
+    env = {**os.environ, "ADVISOR_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1",
+           "ADVISOR_ADMINS": ADMIN}
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1",
            "--browser.gatherUsageStats", "false", "--secrets.files", str(secrets)]
@@ -184,5 +192,40 @@ def test_each_signed_in_user_sees_only_their_own_documents(browser, app_url, tmp
         bob.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
         assert bob.get_by_test_id("stChatInputTextArea").count() == 0
         assert "Signed in as" not in bob.locator("body").inner_text()
+    finally:
+        context.close()
+
+
+def test_only_an_admin_adds_to_the_shared_index_from_the_app(browser, app_url, tmp_path):
+    doc = tmp_path / "harrier-handbook.md"
+    doc.write_text(HARRIER, encoding="utf-8")
+    shared_tick = "Add to the shared index (everyone sees them)"
+    context, carol = _page(browser)
+    try:
+        _sign_in(carol, app_url, "carol@example.org")
+        carol.get_by_test_id("stSidebar").get_by_text("Your documents (0)").wait_for(
+            timeout=60_000)
+        assert carol.get_by_text(shared_tick).count() == 0  # not an admin: no way to share
+    finally:
+        context.close()
+
+    context, boss = _page(browser)
+    try:
+        _sign_in(boss, app_url, ADMIN)
+        sidebar = boss.get_by_test_id("stSidebar")
+        sidebar.get_by_text(shared_tick).click(timeout=60_000)
+        sidebar.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(doc))
+        sidebar.get_by_role("button", name="Index them").click()
+        sidebar.get_by_text("indexed 1 file").wait_for(timeout=90_000)
+        boss.reload()
+        sidebar.get_by_text("Your documents (0)").wait_for(timeout=60_000)  # not private
+    finally:
+        context.close()
+
+    context, carol = _page(browser)
+    try:
+        _sign_in(carol, app_url, "carol@example.org")
+        reply = _ask(carol, "How did the Harrier foundry cut sand casting scrap?")
+        assert "four percent" in reply, reply  # shared: everyone is answered from it
     finally:
         context.close()
