@@ -18,6 +18,7 @@ import pytest
 
 from bot import Advisor
 from bot.errors import AdvisorError
+from bot.index.store import Store
 from bot.settings import Settings
 from ingest.pipeline import ingest
 
@@ -118,3 +119,11 @@ def test_the_advisor_works_through_the_proxy_with_the_token(proxy, embedder, tmp
     with pytest.raises(AdvisorError, match="cannot open the Chroma store at the Chroma server "
                                            "at https://"):
         Advisor(untrusted, embedder=embedder).retrieve("gearbox audit")
+
+    # Dana deletes her document: its chunks, collections and state record leave the server.
+    (source,) = dana.documents()
+    assert dana.remove([source]).removed == 1 and dana.documents() == {}
+    assert not Store(replica, user="dana").generations()
+    assert Store(replica, user="dana").read_state() is None
+    hits = dana.retrieve("Merlin gearbox audit bearings", 30)
+    assert {Path(h.chunk.source).name for h in hits} == {"handbook.md"}
