@@ -68,17 +68,21 @@ def _run_each(
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from ingest.pipeline import ingest
 
-    report = ingest(settings, [Path(p) for p in args.paths] or None, show_progress=True)
+    if args.user is not None and not args.paths:
+        raise AdvisorError("--user NAME needs the files or folders to add to that user's space")
+    report = ingest(settings, [Path(p) for p in args.paths] or None, show_progress=True,
+                    user=args.user)
     for source, reason in report.failed:
         print(f"skipped {source}: {reason}", file=sys.stderr)
-    print(f"{report.summary()} ({settings.data_dir})")
+    space = f", private space of {args.user}" if args.user is not None else ""
+    print(f"{report.summary()} ({settings.data_dir}{space})")
     return EXIT_PARTIAL if report.partial else 0
 
 
 def cmd_retrieve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.advisor import Advisor
 
-    advisor = Advisor.from_settings(settings)
+    advisor = Advisor.from_settings(settings, user=args.user)
 
     def one(question: str) -> dict[str, Any]:
         hits = advisor.retrieve(question, args.k)
@@ -96,7 +100,7 @@ def cmd_retrieve(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.advisor import Advisor
 
-    advisor = Advisor.from_settings(settings)
+    advisor = Advisor.from_settings(settings, user=args.user)
 
     def one(line: str) -> dict[str, Any]:
         from bot.chat import parse_ask_line
@@ -145,7 +149,7 @@ def cmd_canvas(args: argparse.Namespace, settings: Settings) -> int:
     kinds = (".md", ".markdown", ".json") + (() if args.gaps else (".png", ".pptx"))
     if args.out and Path(args.out).suffix.lower() not in kinds:
         raise AdvisorError(f"--out must end in {', '.join(kinds)}, not {args.out!r}")
-    advisor = Advisor.from_settings(settings)
+    advisor = Advisor.from_settings(settings, user=args.user)
     if args.gaps is not None:
         if args.brief is not None or args.batch is not None:
             raise AdvisorError("--gaps FILE analyses an existing canvas: give no brief or --batch")
@@ -241,20 +245,24 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="advisor", description=__doc__)
     common = _Parser(add_help=False)
     common.add_argument("--data-dir", help="where the index lives (env ADVISOR_DATA_DIR)")
+    per_user = _Parser(add_help=False)
+    per_user.add_argument("--user", metavar="NAME",
+                      help="a user's private space (with the shared index when reading)")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    p = sub.add_parser("ingest", parents=[common], help="index files or folders")
+    p = sub.add_parser("ingest", parents=[common, per_user], help="index files or folders")
     p.add_argument("paths", nargs="*", help="files or folders (default: corpus/)")
     p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("retrieve", parents=[common], help="ranked report chunks for a question")
+    p = sub.add_parser("retrieve", parents=[common, per_user],
+                       help="ranked report chunks for a question")
     p.add_argument("question", nargs="?")
     p.add_argument("-k", type=_positive_int, default=5, help="number of hits (default 5)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--batch", metavar="FILE", help="one question per line; JSON lines out")
     p.set_defaults(func=cmd_retrieve)
 
-    p = sub.add_parser("ask", parents=[common], help="a grounded answer with citations")
+    p = sub.add_parser("ask", parents=[common, per_user], help="a grounded answer with citations")
     p.add_argument("question", nargs="?")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--batch", metavar="FILE",
@@ -264,7 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("chat", parents=[common], help="a conversation in the terminal")
     p.set_defaults(func=cmd_chat)
 
-    p = sub.add_parser("canvas", parents=[common], help="draft a Business Model Canvas")
+    p = sub.add_parser("canvas", parents=[common, per_user], help="draft a Business Model Canvas")
     p.add_argument("brief", nargs="?", help="a short description of your company")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--out", metavar="FILE", help="write FILE.md, .json, .png or .pptx")

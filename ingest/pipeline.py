@@ -16,7 +16,7 @@ from bot.errors import AdvisorError, IngestError, StoreMissingError
 from bot.index.embedding import Embedder, load_embedder, token_counter
 from bot.index.lexical import LexicalIndex
 from bot.index.retrieval import lexical_dir
-from bot.index.store import IndexState, Store, collection_name
+from bot.index.store import IndexState, Store
 from bot.settings import Settings
 from bot.types import Chunk
 from ingest.chunker import chunk_blocks
@@ -119,8 +119,13 @@ def ingest(
     embedder: Embedder | None = None,
     show_progress: bool = True,
     progress: Progress | None = None,
+    user: str | None = None,
 ) -> IngestReport:
-    """Index files and folders; unchanged content is not embedded again."""
+    """Index files and folders; unchanged content is not embedded again.
+
+    With `user`, into that user's private space (its own generations); the shared index is
+    never touched.
+    """
     targets = [Path(p) for p in paths] if paths else [settings.corpus_dir]
     files, scopes, failed = discover(targets)
     count = token_counter(settings.model_path())
@@ -139,7 +144,7 @@ def ingest(
     if files and not loaded:
         reasons = "; ".join(msg for _, msg in failed[:3])
         raise IngestError(f"no file could be indexed: {reasons}")
-    store = Store(settings)
+    store = Store(settings, user=user)
     with ingest_lock(store.data_dir):
         return _commit(settings, store, loaded, scopes, failed, embedder, show_progress, progress)
 
@@ -181,7 +186,7 @@ def _commit(
         old_ids = set()
     fresh = {c.id: c for chunks in loaded.values() for c in chunks if c.id not in old_ids}
     generation = store.next_generation(old)
-    name = collection_name(generation)
+    name = store.collection_name(generation)
     col = store.collection(name, create=True)
     try:
         all_chunks: list[Chunk] = []

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui.auth import render_account, require_sign_in
 from ui.sidebar import render_sidebar
 
 HERE = Path(__file__).resolve().parent
@@ -23,6 +24,7 @@ def render_app() -> None:
         page_icon=":material/factory:",
         layout="wide",
     )
+    require_sign_in()  # with [auth] in secrets.toml, nothing below is shown before sign-in
     pages = [
         st.Page(HERE / "chat.py", title="Chat", icon=":material/chat:", default=True),
         st.Page(HERE / "canvas_page.py", title="Canvas", icon=":material/dashboard:",
@@ -31,6 +33,7 @@ def render_app() -> None:
                 url_path="report"),
     ]
     page = st.navigation(pages, position="top")
+    render_account()
     render_sidebar()
     page.run()
 
