@@ -105,6 +105,10 @@ OFF_TOPIC: tuple[tuple[str, str], ...] = (
     ("purchasing", r"\b(brand|vendor)s?\b[^.?!]{0,40}\b(buy|purchase)\b"),
     ("purchasing", r"\b(current|market|stock|share|spot) price\b|\bprice of\b"),
     ("purchasing", r"\bhow much (does|do|is|are|will)\b[^.?!]{0,40}\bcost\b"),
+    ("purchasing", r"\b(recommend|suggest)\s+(me\s+)?(a|an|some|the best|good|a good)\s+[^.?!]{0,30}"
+                   r"\b(software|tool|app|laptop|brand|vendor|crm|erp|mes|plc|printer|robot)s?\b"),
+    ("finance", r"\b(stocks?|shares|crypto\w*|bitcoin|etfs?)\b[^.?!]{0,25}\b(buy|sell|invest)\w*"
+                r"|\b(buy|sell|invest in)\b[^.?!]{0,25}\b(stocks?|shares|crypto\w*|bitcoin|etfs?)\b"),
     ("trivia", r"\bweather\b|\bforecast for\b|\brecipes?\b|\bbak(e|ing)\b|\bcook(ing)?\b"),
     ("trivia", r"\bcapital (city )?of\b|\bwho won\b|\bworld cup\b|\bolympic\w*\b"),
     ("trivia", r"\b(movie|film|song|lyrics|celebrity|horoscope|joke)s?\b"),
@@ -355,7 +359,8 @@ CANVAS_CUES = (
 STATISTIC_CUES = (
     r"\b(how many|what (percentage|percent|share|proportion|number) of|market (size|share)|"
     r"growth rate|cagr|average (ebit|margin|profit|revenue|salary|price)|statistics|"
-    r"survey (data|results?)|respondents|stock price|shares? price|"
+    r"survey (data|results?)|respondents|stock price|shares? price|population of|gdp|"
+    r"(inflation|unemployment|interest|exchange) rate|results? of (the|a|an) [^.?!]{0,30}survey|"
     r"how much (revenue|money|profit|turnover))\b"
 )
 
