@@ -22,6 +22,7 @@ from bot.settings import Settings
 from bot.types import Chunk
 from ingest.chunker import chunk_blocks
 from ingest.loaders import SUPPORTED_SUFFIXES, load_file, title_of
+from ingest.precompute import save_canvas_vectors
 
 Progress = Callable[[str, int, int], None]
 EMBED_BATCH = 64
@@ -207,7 +208,11 @@ def _commit(
                         progress("embed", min(start + EMBED_BATCH, len(todo)), len(todo))
         if not all_chunks:
             raise IngestError("nothing to index: every file is empty or was removed")
-        LexicalIndex.build(all_chunks).save(lexical_dir(store.data_dir, name))
+        folder = lexical_dir(store.data_dir, name)
+        LexicalIndex.build(all_chunks).save(folder)
+        previous = lexical_dir(store.data_dir, old.collection) if old else None
+        model_ = embedder or load_embedder(model, store.data_dir)
+        save_canvas_vectors(all_chunks, model_, folder, previous)
         state = IndexState(
             generation=generation,
             collection=name,

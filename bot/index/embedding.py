@@ -176,32 +176,39 @@ class KnownVectors(Embedder):
 
     def __init__(self, inner: Embedder, known: Mapping[str, np.ndarray]) -> None:
         self.inner = inner
-        self.model_path = inner.model_path
-        self.dimension = inner.dimension
-        self._known = dict(known)
+        self.model_path = str(getattr(inner, "model_path", ""))
+        self.dimension = int(getattr(inner, "dimension", 384))
+        self.known = dict(known)
 
     def embed(self, texts: Sequence[str], batch_size: int = BATCH) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        missing = [t for t in dict.fromkeys(texts) if t not in self._known]
+        missing = [t for t in dict.fromkeys(texts) if t not in self.known]
         fresh: dict[str, np.ndarray] = {}
         if missing:
             fresh = dict(zip(missing, self.inner.embed(missing, batch_size), strict=True))
-        rows = [fresh[t] if t in fresh else self._known[t] for t in texts]
+        rows = [fresh[t] if t in fresh else self.known[t] for t in texts]
         return np.stack([np.asarray(r, dtype=np.float32) for r in rows])
 
 
 class RecordingEmbedder(KnownVectors):
-    """An Embedder that remembers every text it embeds and its vector (for precomputing)."""
+    """KnownVectors that remember every text asked for and its vector, until stop()."""
 
-    def __init__(self, inner: Embedder) -> None:
-        super().__init__(inner, {})
+    def __init__(self, inner: Embedder, known: Mapping[str, np.ndarray] | None = None) -> None:
+        super().__init__(inner, known or {})
         self.recorded: dict[str, np.ndarray] = {}
+        self.recording = True
 
     def embed(self, texts: Sequence[str], batch_size: int = BATCH) -> np.ndarray:
         vectors = super().embed(texts, batch_size)
-        self.recorded.update(zip(texts, vectors, strict=True))
+        if self.recording:
+            self.recorded.update(zip(texts, vectors, strict=True))
         return vectors
+
+    def stop(self) -> dict[str, np.ndarray]:
+        """Stop recording (later texts are embedded, not remembered); what was recorded."""
+        self.recording = False
+        return self.recorded
 
 
 @lru_cache(maxsize=2)
