@@ -78,13 +78,39 @@ def test_query_path_does_not_import_torch(corpus_settings):
     assert proc.stderr == ""
 
 
-def test_ingest_keeps_the_exported_model_in_the_data_dir(tmp_path):
-    settings = Settings(data_dir=tmp_path / "d")
+def _fresh_process(code: str, data_dir: Path, home: Path, *args: str):
+    env = {"ADVISOR_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin", "HOME": str(home),
+           "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          cwd=ROOT, env=env, timeout=300)
+
+
+def test_first_ingest_exports_once_and_later_processes_need_no_torch(tmp_path):
+    """As on a fresh machine: no exported model anywhere until the first `advisor ingest`."""
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "a.md").write_text("# Pumps\n\nPumping as a service, billed per cubic metre.\n")
-    ingest(settings, [docs], show_progress=False)
-    assert onnx_path(settings.model_path(), settings.data_dir).is_file()
+    data_dir, first_home, other_home = tmp_path / "d", tmp_path / "home1", tmp_path / "home2"
+    first_home.mkdir()
+    other_home.mkdir()
+    ingest_code = "import sys; from bot.cli import main; sys.exit(main(sys.argv[1:]))"
+    proc = _fresh_process(ingest_code, data_dir, first_home, "ingest", str(docs))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    model = Settings().model_path()
+    assert onnx_path(model, data_dir).is_file()  # the data directory holds what it needs
+    assert onnx_path(model, None).name == onnx_path(model, data_dir).name
+    assert (first_home / ".cache" / "mbm-advisor" / "models").is_dir()  # shared for the web app
+    check = (
+        "import sys, json\n"
+        "from bot import Advisor\n"
+        "hits = Advisor.from_settings().retrieve('price per cubic metre', 1)\n"
+        "print(json.dumps([m for m in ('torch', 'transformers') if m in sys.modules]))\n"
+    )
+    proc = _fresh_process(check, data_dir, other_home)  # another user: only the data dir
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == [] and proc.stderr == ""
+    assert not (other_home / ".cache" / "mbm-advisor").exists()
 
 
 def test_a_damaged_export_is_a_one_line_error(tmp_path):

@@ -55,33 +55,47 @@ def uses_token_types(model_path: str) -> bool:
 def ensure_onnx(model_path: str, cache_dir: Path | None, local: bool = False) -> Path:
     """The ONNX file for a model folder, exported (a few seconds, with torch) when missing.
 
-    A file already exported to the user's cache folder is used rather than exported again;
-    with `local`, it is copied into `cache_dir` so the data directory holds all it needs.
+    Looked for in `cache_dir` (the data directory), then in the user's cache folder; a new
+    export goes to the user's cache folder, so every data directory and the web app share it.
+    With `local`, the file is also linked (or copied) into `cache_dir`, so the data directory
+    holds all it needs.
     """
     target = onnx_path(model_path, cache_dir)
     if target.is_file():
         return target
     shared = onnx_path(model_path, None)
-    if shared.is_file() and not local:
-        return shared
+    if not shared.is_file():
+        try:
+            shared.parent.mkdir(parents=True, exist_ok=True)
+            export_onnx(model_path, shared)
+        except OSError:  # no writable user cache: export straight into the data directory
+            _mkdir(target.parent)
+            export_onnx(model_path, target)
+            return target
+    if local and target != shared:
+        _mkdir(target.parent)
+        _link_or_copy(shared, target)
+        return target
+    return shared
+
+
+def _mkdir(folder: Path) -> None:
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise AdvisorError(
-            f"cannot create {target.parent} for the exported model: {exc.strerror}"
-        ) from exc
-    if shared.is_file() and shared != target:
-        _copy(shared, target)
-    else:
-        export_onnx(model_path, target)
-    return target
+        raise AdvisorError(f"cannot create {folder} for the exported model: {exc.strerror}") \
+            from exc
 
 
-def _copy(source: Path, target: Path) -> None:
+def _link_or_copy(source: Path, target: Path) -> None:
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     os.close(fd)
     try:
-        shutil.copyfile(source, tmp)
+        os.unlink(tmp)
+        try:
+            os.link(source, tmp)
+        except OSError:
+            shutil.copyfile(source, tmp)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -117,7 +131,7 @@ def export_onnx(model_path: str, target: Path) -> None:
     sample = tuple(torch.ones(2, 8, dtype=torch.long) for _ in names)
     axes = {name: {0: "batch", 1: "tokens"} for name in (*names, "last_hidden_state")}
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
+    os.close(fd)  # raises OSError where the folder is not writable (callers fall back)
     try:
         with warnings.catch_warnings(), torch.no_grad():
             warnings.simplefilter("ignore")
