@@ -25,7 +25,7 @@ from ingest.loaders import SUPPORTED_SUFFIXES, load_file, title_of
 from ingest.precompute import save_canvas_vectors
 
 Progress = Callable[[str, int, int], None]
-EMBED_BATCH = 256  # chunks per embed call: sorted by length within it
+EMBED_BATCH = 64  # chunks per embed call (and per progress-bar step)
 
 
 @dataclass(frozen=True)
