@@ -110,7 +110,8 @@ def test_first_ingest_exports_once_and_later_processes_need_no_torch(tmp_path):
     proc = _fresh_process(check, data_dir, other_home)  # another user: only the data dir
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == [] and proc.stderr == ""
-    assert not (other_home / ".cache" / "mbm-advisor").exists()
+    assert not (other_home / ".cache").exists()  # nothing written: no export, no telemetry id
+    assert not (first_home / ".cache" / "Microsoft").exists()
 
 
 def test_a_damaged_export_is_a_one_line_error(tmp_path):

@@ -26,6 +26,9 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+# ONNX Runtime's Linux builds otherwise write a device id under ~/.cache/Microsoft and try to
+# upload usage events; the advisor runs offline and keeps its data to itself.
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 
 SMALL_BATCH = 8  # up to this many texts run on the one-thread session (queries, briefs)
