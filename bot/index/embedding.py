@@ -220,14 +220,25 @@ class RecordingEmbedder(KnownVectors):
         return self.recorded
 
 
-@lru_cache(maxsize=2)
-def load_embedder(model_path: str, cache_dir: Path | None = None) -> Embedder:
-    """The Embedder for a model folder, loaded once per process.
+_EMBEDDERS: dict[str, Embedder] = {}
+_EMBEDDERS_LOCK = threading.Lock()
 
-    The ONNX file lives under `cache_dir` (the data directory) or, without one, the user's cache
-    folder; it is exported from the model on first use.
+
+def load_embedder(model_path: str, cache_dir: Path | None = None) -> Embedder:
+    """The Embedder for a model folder, loaded once per process (the two latest models kept).
+
+    The ONNX file is looked for under `cache_dir` (the data directory), then the user's cache
+    folder, and exported there on first use. Every export of one model is the same file, so
+    data directories share one Embedder.
     """
-    return Embedder(model_path, cache_dir)
+    with _EMBEDDERS_LOCK:
+        embedder = _EMBEDDERS.get(model_path)
+        if embedder is None:
+            embedder = Embedder(model_path, cache_dir)
+            while len(_EMBEDDERS) >= 2:
+                _EMBEDDERS.pop(next(iter(_EMBEDDERS)))
+            _EMBEDDERS[model_path] = embedder
+        return embedder
 
 
 class ChromaEmbeddingFunction:
