@@ -137,6 +137,8 @@ def bench_speed(advisor: Advisor, data_dir: Path, ui: bool, say=print) -> dict[s
     say("bench: embedding throughput, ONNX vs sentence-transformers")
     texts = [f"{c.text} ({i})" for i in range(3) for c in advisor.retriever.chunks()]
     out.update(speed.embed_throughput(texts))
+    say("bench: whole-ingest throughput, ONNX vs sentence-transformers")
+    out.update(speed.ingest_throughput())
     if ui:
         say("bench: web app in headless Chromium")
         out.update(speed.web_app(data_dir))
