@@ -133,3 +133,19 @@ def test_known_vectors_answer_from_the_table_and_embed_the_rest(embedder):
     assert np.array_equal(got[0], fake) and np.array_equal(got[2], fake)
     assert np.allclose(got[1], first[1], atol=1e-6)
     assert known.embed([]).shape == (0, 384)
+
+
+def test_unsupported_pooling_is_a_one_line_error(tmp_path):
+    model = Path(Settings().model_path())
+    copy = tmp_path / "max-pooled"
+    for file in model.rglob("*"):
+        if file.is_file():
+            (copy / file.relative_to(model)).parent.mkdir(parents=True, exist_ok=True)
+            (copy / file.relative_to(model)).symlink_to(file)
+    pooling = copy / "1_Pooling" / "config.json"
+    pooling.unlink()
+    pooling.write_text(json.dumps({"word_embedding_dimension": 384,
+                                   "pooling_mode_max_tokens": True}), encoding="utf-8")
+    with pytest.raises(AdvisorError, match="only mean and CLS pooling"):
+        Embedder(str(copy), tmp_path / "cache")
+    assert not (tmp_path / "cache").exists()  # refused before any export

@@ -92,16 +92,23 @@ class Embedder:
         root = Path(model_path)
         if not (root / "tokenizer.json").is_file():
             raise AdvisorError(f"no tokenizer.json in the embedding model folder {model_path}")
-        self.onnx_file = ensure_onnx(model_path, cache_dir)
         config = _read_json(root / "config.json")
         pooling = _read_json(root / "1_Pooling" / "config.json")
         max_len = int(_read_json(root / "sentence_bert_config.json").get("max_seq_length") or 256)
+        if pooling.get("pooling_mode_max_tokens") or pooling.get(
+            "pooling_mode_mean_sqrt_len_tokens"
+        ):
+            raise AdvisorError(
+                f"the embedding model {model_path} uses max or sqrt-length pooling; only mean "
+                "and CLS pooling are supported (set ADVISOR_EMBEDDING_MODEL to another model)"
+            )
         self._cls = bool(pooling.get("pooling_mode_cls_token")) and not pooling.get(
             "pooling_mode_mean_tokens", False
         )
         self.dimension = int(
             pooling.get("word_embedding_dimension") or config.get("hidden_size") or 384
         )
+        self.onnx_file = ensure_onnx(model_path, cache_dir)
         self._tok = Tokenizer.from_file(str(root / "tokenizer.json"))
         self._tok.no_padding()
         self._tok.enable_truncation(max_len)
@@ -125,9 +132,10 @@ class Embedder:
                 str(self.onnx_file), options, providers=["CPUExecutionProvider"]
             )
         except Exception as exc:  # noqa: BLE001 - a damaged file becomes one line
+            reason = " ".join(str(exc).split())[:200]
             raise AdvisorError(
-                f"cannot load the exported model {self.onnx_file} ({exc}); delete it and it is "
-                "exported again"
+                f"cannot load the exported model {self.onnx_file} ({reason}); delete it and it "
+                "is exported again"
             ) from exc
 
     def _batch_session(self) -> Any:
