@@ -45,7 +45,7 @@ class Advisor:
         self.store: Store | UserView = (
             shared if self.user is None else UserView(shared, Store(settings, user=self.user))
         )
-        self.embedder = embedder or load_embedder(settings.model_path())
+        self.embedder = embedder or load_embedder(settings.model_path(), Path(settings.data_dir))
         self.retriever = Retriever(settings, self.store, self.embedder)
         self._canvases: CanvasService | None = None
         self._answerer: Answerer | None = None

@@ -1,7 +1,8 @@
 """The canvas API behind Advisor: drafting, refinement and gap analysis over the live index.
 
 The report structure and its embeddings are built once per index generation and reused, so a
-warm evidence-mode draft only embeds the brief.
+warm evidence-mode draft only embeds the brief; the embeddings themselves are computed at ingest
+and saved with the generation, so even the first draft of a process only embeds the brief.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from bot.answers.prompts import CANVAS_FALLBACK_NOTICE
@@ -18,8 +20,9 @@ from bot.canvas.gaps import GapReport, UserCanvas, analyse_gaps, parse_user_canv
 from bot.canvas.model import rewrite
 from bot.errors import AdvisorError
 from bot.index.embedding import Embedder
-from bot.index.retrieval import Retriever
+from bot.index.retrieval import Retriever, lexical_dir
 from bot.index.store import Store
+from bot.index.vector_table import keep_new_vectors, recording_embedder
 from bot.report.outline import ReportIndex
 from bot.settings import Settings
 from bot.types import CANVAS_BLOCKS, Canvas
@@ -39,7 +42,10 @@ def shared_engine(store: Store, retriever: Retriever, embedder: Embedder) -> Can
     with _ENGINES_LOCK:
         engine = _ENGINES.get(key) if key[1] is not None else None
         if engine is None:
-            engine = CanvasEngine(ReportIndex.build(retriever.chunks()), embedder)
+            folder = _generation_folder(store)
+            recorder = recording_embedder(folder, embedder)  # vectors stored at ingest
+            engine = CanvasEngine(ReportIndex.build(retriever.chunks()), recorder)
+            keep_new_vectors(folder, recorder)
             if key[1] is not None:
                 while len(_ENGINES) >= _MAX_ENGINES:
                     _ENGINES.pop(next(iter(_ENGINES)))
@@ -51,6 +57,12 @@ def _numbered(canvas: Canvas) -> Canvas:
     """Citation numbers shared across the canvas, in order of first appearance."""
     blocks, recs = renumber(canvas.blocks, canvas.recommendations)
     return replace(canvas, blocks=blocks, recommendations=recs)
+
+
+def _generation_folder(store: Store) -> Path | None:
+    """The live generation's folder, where ingest stored the canvas texts' vectors."""
+    state = store.read_state()
+    return None if state is None else lexical_dir(store.data_dir, state.collection)
 
 
 class CanvasService:

@@ -105,10 +105,12 @@ OFF_TOPIC: tuple[tuple[str, str], ...] = (
     ("purchasing", r"\b(brand|vendor)s?\b[^.?!]{0,40}\b(buy|purchase)\b"),
     ("purchasing", r"\b(current|market|stock|share|spot) price\b|\bprice of\b"),
     ("purchasing", r"\bhow much (does|do|is|are|will)\b[^.?!]{0,40}\bcost\b"),
-    ("purchasing", r"\b(recommend|suggest)\s+(me\s+)?(a|an|some|the best|good|a good)\s+[^.?!]{0,30}"
-                   r"\b(software|tool|app|laptop|brand|vendor|crm|erp|mes|plc|printer|robot)s?\b"),
+    ("purchasing", r"\b(recommend|suggest)\s+(me\s+)?(a|an|some|the best|good|a good)\s+"
+                   r"[^.?!]{0,30}\b(software|tool|app|laptop|brand|vendor|crm|erp|mes|plc|"
+                   r"printer|robot)s?\b"),
     ("finance", r"\b(stocks?|shares|crypto\w*|bitcoin|etfs?)\b[^.?!]{0,25}\b(buy|sell|invest)\w*"
-                r"|\b(buy|sell|invest in)\b[^.?!]{0,25}\b(stocks?|shares|crypto\w*|bitcoin|etfs?)\b"),
+                r"|\b(buy|sell|invest in)\b[^.?!]{0,25}\b(stocks?|shares|crypto\w*|bitcoin|"
+                r"etfs?)\b"),
     ("trivia", r"\bweather\b|\bforecast for\b|\brecipes?\b|\bbak(e|ing)\b|\bcook(ing)?\b"),
     ("trivia", r"\bcapital (city )?of\b|\bwho won\b|\bworld cup\b|\bolympic\w*\b"),
     ("trivia", r"\b(movie|film|song|lyrics|celebrity|horoscope|joke)s?\b"),
