@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         export_canvas,
     )
     from bot.index.embedding import Embedder, load_embedder
+    from bot.integrations.langchain import AdvisorAsk, AdvisorRetriever
     from bot.report.outline import BLOCK_TITLES, ReportIndex
     from ingest.loaders import SUPPORTED_SUFFIXES
 
@@ -32,13 +33,16 @@ _LAZY = {
     "export_canvas": "bot.canvas.export",
     "Embedder": "bot.index.embedding",
     "load_embedder": "bot.index.embedding",
+    "AdvisorAsk": "bot.integrations.langchain",
+    "AdvisorRetriever": "bot.integrations.langchain",
     "BLOCK_TITLES": "bot.report.outline",
     "ReportIndex": "bot.report.outline",
     "SUPPORTED_SUFFIXES": "ingest.loaders",
 }
 
 __all__ = [
-    "BLOCK_TITLES", "PNG_SIZE", "SUPPORTED_SUFFIXES", "Advisor", "Embedder", "ReportIndex",
+    "BLOCK_TITLES", "PNG_SIZE", "SUPPORTED_SUFFIXES", "Advisor", "AdvisorAsk", "AdvisorRetriever",
+    "Embedder", "ReportIndex",
     "Settings", "canvas_to_json", "canvas_to_markdown", "canvas_to_png", "export_canvas",
     "load_embedder",
 ]
