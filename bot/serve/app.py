@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
@@ -48,6 +49,8 @@ def _validation_message(exc: RequestValidationError) -> str:
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:  # FastAPI's "error parsing the body": bad input like any other
+            return _error(422, f"the request body is not valid JSON: {exc.detail}")
         return _error(exc.status_code, str(exc.detail), getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
@@ -97,6 +100,16 @@ def create_app(settings: Settings, advisor: Advisor | None = None) -> FastAPI:
     return app
 
 
+def _warm_up(advisor: Advisor) -> None:
+    """Build the canvas engine and the scope check in the background (the first canvas
+    otherwise waits seconds for them)."""
+    try:
+        advisor.draft_canvas("A manufacturer of industrial pumps selling pumping as a service.")
+        advisor.ask("What revenue streams suit servitised business models?")
+    except AdvisorError:
+        pass  # no index yet: /healthz says so, and requests get a clear 503
+
+
 def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
     """Run the API under uvicorn until interrupted (models load before it listens)."""
     import uvicorn
@@ -105,6 +118,7 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None) 
 
     advisor = Advisor.from_settings(settings)
     advisor.answerer  # noqa: B018 - build the ask path (and its backend) before the first request
+    threading.Thread(target=_warm_up, args=(advisor,), daemon=True).start()
     app = create_app(settings, advisor)
     host, port = host or settings.api_host, port or settings.api_port
     print(f"advisor API on http://{host}:{port} (docs: /docs)", flush=True)

@@ -30,7 +30,13 @@ _STREAM_DOC: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "A chat completion, or with stream=true server-sent events ending in "
         "`data: [DONE]`.",
-        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        "content": {"text/event-stream": {"schema": {
+            "type": "object", "required": ["data"],
+            "properties": {"data": {
+                "type": "string",
+                "description": "A chat.completion.chunk as JSON; the last event is [DONE].",
+            }},
+        }}},
     }
 }
 
