@@ -48,7 +48,10 @@ class Advisor:
             from bot.answers.pipeline import Answerer
             from bot.llm import build_backend
 
-            self._answerer = Answerer(self.settings, self.retriever, build_backend(self.settings))
+            self._answerer = Answerer(
+                self.settings, self.retriever, build_backend(self.settings),
+                fit=lambda: self.canvases.engine(),
+            )
         return self._answerer
 
     @property

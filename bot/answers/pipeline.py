@@ -1,27 +1,46 @@
-"""The ask path: rewrite a follow-up, retrieve, refuse or answer, validate the citations.
+"""The ask path in one pass: validate -> plan -> gather the evidence -> compose -> check citations.
 
 `Answerer.ask` returns an `Answer`; `Answerer.stream` yields the answer text piece by piece
 (`str`) and finally the complete `Answer` (always the last item, exactly once). Streamed
 pieces already carry the final [n] numbering; the final `Answer` is authoritative (a refusal or
 a fallback replaces what was streamed), so a UI shows the pieces as they come and then renders
 `Answer.text` and `Answer.citations`.
+
+The plan (bot.answers.plan) decides what evidence is gathered: the top chunks for a look-up,
+both sides for a comparison, the whole named list from the outline for an enumeration, the
+report's outline for an overview, the fitting model's canvas, recommendations and challenges
+for advice and risks. In evidence mode that evidence is composed into the answer; a generative
+backend gets the same evidence and the composed draft, and its reply is checked the same way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 
+from bot.answers.advice import Fit, advise, risks
 from bot.answers.citations import MarkerRewriter, tidy, validate
 from bot.answers.evidence import compose, compose_comparison
-from bot.answers.prompts import FALLBACK_NOTICE, NOT_IN_REPORT, REFUSAL, answer_messages
+from bot.answers.outline_answers import enumerate_lists, generic_overview, overview
+from bot.answers.plan import Planner
+from bot.answers.prompts import (
+    FALLBACK_NOTICE,
+    NOT_IN_REPORT,
+    NOT_MENTIONED,
+    REFUSAL,
+    answer_messages,
+    join_terms,
+)
 from bot.answers.rewrite import Turn, rewrite
 from bot.answers.scope import ScopeCheck, ScopeGuard
 from bot.answers.subjects import Subject, comparison, subject_query, targeted_section
 from bot.index.retrieval import Retriever, validate_question
 from bot.llm import ChatBackend
+from bot.report.catalog import Outline
 from bot.settings import Settings
-from bot.types import Answer, Hit
+from bot.report.outline import RECOMMENDATIONS_HEADING
+from bot.types import SECTION_SEP, Answer, Hit, Plan
 
 StreamItem = str | Answer
 EVIDENCE = "evidence"
@@ -31,7 +50,7 @@ COMPARISON_HITS_PER_SIDE = 2
 
 @dataclass(frozen=True)
 class Prepared:
-    """Everything decided before generation: the standalone query, its hits and its scope."""
+    """Everything decided before generation: the plan, its evidence and its scope."""
 
     question: str
     standalone: str
@@ -39,6 +58,8 @@ class Prepared:
     scope: ScopeCheck
     subjects: tuple[Subject, ...] = ()
     prefixes: tuple[str, ...] = field(default=())
+    plan: Plan | None = None
+    draft: str | None = None  # the composed evidence answer for outline-based kinds
 
 
 def _clean_history(history: Sequence[Turn] | None) -> list[Turn]:
@@ -52,27 +73,75 @@ def _clean_history(history: Sequence[Turn] | None) -> list[Turn]:
 class Answerer:
     """Grounded answers over a Retriever, in evidence mode or through a chat backend."""
 
-    def __init__(self, settings: Settings, retriever: Retriever, llm: ChatBackend | None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        retriever: Retriever,
+        llm: ChatBackend | None,
+        fit: Callable[[], Fit] | None = None,
+    ) -> None:
         self.settings = settings
         self.retriever = retriever
         self.llm = llm
         self.guard = ScopeGuard(retriever.chunks, retriever.store.state_token)
+        self.planner = Planner(retriever.embedder, self.guard, retriever.similarity)
+        self._fit = fit
+        self._outline: tuple[object, Outline] | None = None
+        self._lock = threading.Lock()
 
-    # -- retrieval -------------------------------------------------------------------------
-    def prepare(self, question: str, history: Sequence[Turn] | None = None) -> Prepared:
-        """Validate, make standalone, retrieve (both sides of a comparison) and check scope."""
+    def outline(self) -> Outline:
+        """The outline of the live index generation (rebuilt after a re-ingest)."""
+        token = self.retriever.store.state_token()
+        cached = self._outline
+        if cached is not None and cached[0] == token:
+            return cached[1]
+        with self._lock:
+            outline = Outline(self.retriever.chunks())
+            self._outline = (token, outline)
+            return outline
+
+    # -- validate, plan, gather ------------------------------------------------------------
+    def plan(self, question: str, history: Sequence[Turn] | None = None) -> Plan:
+        """How a question (after `history`) is read: kind, targets, company, absent terms."""
         question = validate_question(question, self.settings)
         turns = _clean_history(history)
-        standalone = rewrite(question, turns, self.llm) if turns else question
-        hits = list(self.retriever.retrieve(standalone))
-        scope = self.guard.check(standalone, hits)
+        llm = self.llm
+        by_model = (lambda q, h: rewrite(q, h, llm)) if llm is not None else None
+        return self.planner.plan(question, turns, rewrite=by_model)
+
+    def prepare(self, question: str, history: Sequence[Turn] | None = None) -> Prepared:
+        """Validate, plan, retrieve, check scope and gather the evidence the plan needs."""
+        question = validate_question(question, self.settings)
+        plan = self.plan(question, history)
+        standalone = plan.question
+        hits = [] if plan.kind == "offtopic" else list(self.retriever.retrieve(standalone))
+        scope = self.planner.scope(plan, hits)
+        base = Prepared(question, standalone, tuple(hits), scope, plan=plan)
+        if not scope.in_scope:
+            return base
+        draft = self._gather(plan, question, hits)
+        if draft is not None:
+            return replace(base, draft=draft[0], hits=tuple(draft[1]))
         subjects = comparison(standalone)
-        prefixes: list[str] = []
-        if subjects and scope.in_scope:
+        if subjects:
             hits, prefixes = self._comparison_hits(standalone, hits, subjects)
-        elif scope.in_scope:
-            hits = self._targeted_hits(standalone, hits)
-        return Prepared(question, standalone, tuple(hits), scope, tuple(subjects), tuple(prefixes))
+            return replace(base, hits=tuple(hits), subjects=tuple(subjects),
+                           prefixes=tuple(prefixes))
+        hits = self._named_recommendations(plan, self._targeted_hits(standalone, hits))
+        return replace(base, hits=tuple(hits))
+
+    def _gather(self, plan: Plan, question: str, hits: list[Hit]) -> tuple[str, list[Hit]] | None:
+        """The composed evidence for outline-based kinds, or None for look-ups."""
+        outline = self.outline()
+        found: tuple[str, list[Hit]] = ("", [])
+        if plan.kind == "enumerate" and plan.lists:
+            found = enumerate_lists(outline, plan.lists)
+        elif plan.kind == "overview":
+            found = overview(outline) if outline.has_report() else generic_overview(outline)
+        elif plan.kind in {"advise", "canvas", "risks"} and self._fit and outline.has_report():
+            compose_kind = risks if plan.kind == "risks" else advise
+            found = compose_kind(plan, question, self._fit(), outline, hits)
+        return found if found[0] else None
 
     def _section_hits(self, section: str, hits: Sequence[Hit]) -> list[Hit]:
         """Every chunk of one section, as hits (those already retrieved keep their scores)."""
@@ -80,6 +149,20 @@ class Answerer:
         top = max((h.score for h in hits), default=0.0)
         chunks = self.guard.vocabulary().by_section.get(section, [])
         return [have.get(c.id) or Hit(chunk=c, score=top, rank=0) for c in chunks]
+
+    def _named_recommendations(self, plan: Plan | None, hits: list[Hit]) -> list[Hit]:
+        """The chunks of the recommendations a question names by number, first."""
+        wanted = [k.split(":")[1] for k in (plan.lists if plan else ()) if
+                  k.startswith("recommendation:")]
+        outline = self.outline()
+        found = [c for n in wanted for s in outline.children(RECOMMENDATIONS_HEADING)
+                 if s.split(SECTION_SEP)[-1].startswith(f"{n}. ") for c in outline.chunks(s)]
+        if not found:
+            return hits
+        top = max((h.score for h in hits), default=1.0)
+        ids = {c.id for c in found}
+        return [*(Hit(chunk=c, score=top, rank=0) for c in found),
+                *(h for h in hits if h.chunk.id not in ids)]
 
     def _targeted_hits(self, question: str, hits: list[Hit]) -> list[Hit]:
         """The exact section a question names (a model's canvas block, contributors) first."""
@@ -119,7 +202,10 @@ class Answerer:
 
     # -- answers ---------------------------------------------------------------------------
     def refusal(self, prepared: Prepared, mode: str) -> Answer:
-        return Answer(question=prepared.question, text=REFUSAL, refused=True, mode=mode)
+        absent = prepared.plan.not_in_report if prepared.plan else ()
+        text = f"{_not_mentioned(absent)} {REFUSAL}" if absent else REFUSAL
+        return Answer(question=prepared.question, text=text, refused=True, mode=mode,
+                      plan=prepared.plan)
 
     def evidence(self, prepared: Prepared, notice: str | None = None) -> Answer:
         """The evidence-mode answer (or refusal) for prepared hits."""
@@ -127,16 +213,22 @@ class Answerer:
         if not prepared.scope.in_scope:
             return self.refusal(prepared, mode)
         parents = self.guard.vocabulary().parents
-        if prepared.subjects:
+        if prepared.draft:
+            raw = prepared.draft
+        elif prepared.subjects:
             raw = compose_comparison(
                 prepared.standalone, prepared.hits, prepared.subjects, prepared.prefixes, parents
             )
         else:
             raw = compose(prepared.standalone, prepared.hits, parents)
+        absent = prepared.plan.not_in_report if prepared.plan else ()
+        if absent and raw:
+            raw = f"{_not_mentioned(absent)} The closest the report comes:\n\n{raw}"
         text, citations = validate(raw, prepared.hits)
         if not citations:
             return self.refusal(prepared, mode)
-        return Answer(prepared.question, text, citations, refused=False, mode=mode, notice=notice)
+        return Answer(prepared.question, text, citations, refused=False, mode=mode, notice=notice,
+                      plan=prepared.plan)
 
     def ask(self, question: str, history: Sequence[Turn] | None = None) -> Answer:
         """The grounded answer to a question (with the conversation so far, if any)."""
@@ -160,9 +252,16 @@ class Answerer:
     def _generate(self, prepared: Prepared, llm: ChatBackend) -> Iterator[StreamItem]:
         rewriter = MarkerRewriter(prepared.hits)
         held: str | None = ""  # held back while it could still be the NOT_IN_REPORT reply
+        absent = prepared.plan.not_in_report if prepared.plan else ()
+        lead = f"{_not_mentioned(absent)}\n\n" if absent else ""
         parts: list[str] = []
+        if lead:
+            yield lead
         try:
-            for token in llm.stream(answer_messages(prepared.standalone, prepared.hits)):
+            messages = answer_messages(
+                prepared.standalone, prepared.hits, prepared.plan, prepared.draft
+            )
+            for token in llm.stream(messages):
                 if not isinstance(token, str) or not token:
                     continue
                 if held is not None:
@@ -182,16 +281,21 @@ class Answerer:
             yield (self.refusal(prepared, llm.name) if NOT_IN_REPORT in raw
                    else self._fallback(prepared, llm, ValueError("it returned an empty reply")))
             return
-        text, citations = tidy(raw), rewriter.citations()
+        text, citations = tidy(lead + raw), rewriter.citations()
         if not citations:
             yield self._fallback(prepared, llm, ValueError("its answer cited no report text"))
             return
-        yield Answer(prepared.question, text, citations, refused=False, mode=llm.name)
+        yield Answer(prepared.question, text, citations, refused=False, mode=llm.name,
+                     plan=prepared.plan)
 
     def _fallback(self, prepared: Prepared, llm: ChatBackend, exc: BaseException) -> Answer:
         reason = " ".join(str(exc).split())[:160] or type(exc).__name__
         notice = FALLBACK_NOTICE.format(backend=llm.name, reason=reason)
         return self.evidence(prepared, notice=notice)
+
+
+def _not_mentioned(terms: Sequence[str]) -> str:
+    return NOT_MENTIONED.format(terms=join_terms(terms))
 
 
 def _pieces(text: str) -> Iterator[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.types import Hit
+from bot.types import Hit, Plan
 
 # The one refusal phrase: said whenever the report does not cover a question.
 REFUSAL = (
@@ -72,12 +72,56 @@ def format_context(hits: Sequence[Hit]) -> str:
     return "\n\n".join(blocks)
 
 
-def answer_messages(question: str, hits: Sequence[Hit]) -> list[dict[str, str]]:
-    """The chat messages that ask a model to answer from the numbered excerpts."""
+def answer_messages(
+    question: str, hits: Sequence[Hit], plan: Plan | None = None, draft: str | None = None
+) -> list[dict[str, str]]:
+    """The chat messages that ask a model to answer from the numbered excerpts.
+
+    With a plan, the model is told how the question was read (its kind, the company, what the
+    report never mentions); with a draft (the evidence-mode answer, already cited), it is asked
+    to tailor that draft rather than start from nothing.
+    """
     user = USER_TEMPLATE.format(
         context=format_context(hits), question=question, not_in_report=NOT_IN_REPORT
     )
+    if plan is not None:
+        guide = [f"How to answer: {KIND_GUIDANCE.get(plan.kind, KIND_GUIDANCE['lookup'])}"]
+        if plan.company is not None:
+            guide.append(f"The user's company: {plan.company.description}")
+        if plan.not_in_report:
+            guide.append(NOT_MENTIONED.format(terms=join_terms(plan.not_in_report))
+                         + " Say so first.")
+        if draft:
+            guide.append(f"A cited draft built from the excerpts:\n{draft}")
+        user = f"{user}\n\n" + "\n\n".join(guide)
     return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
+
+
+# How a model should shape each kind of answer (the evidence pack already holds what it needs).
+KIND_GUIDANCE = {
+    "lookup": "answer the question from the excerpts in a short lead and a few bullets.",
+    "enumerate": "give every item of the list in the draft, none left out, each with its [n].",
+    "overview": "summarise the report in a few lines: why it matters, the six trends, the six "
+                "models, the ten recommendations and the closing statement, each cited.",
+    "compare": "compare the models side by side, citing each side.",
+    "advise": "advise the user's company: which model fits and why, the canvas blocks that "
+               "matter, the recommendations that apply, the challenges to plan for, and a next "
+               "step. Tailor it to the company, cite every claim about the report.",
+    "canvas": "advise the user's company on its business model canvas, citing every claim, and "
+              "suggest drafting the canvas.",
+    "risks": "name the challenges, the cost structure of the model in question and the "
+             "recommendations that address them, each cited.",
+}
+
+# Said first when part of a question names something the indexed text never mentions.
+NOT_MENTIONED = "The report does not mention {terms}."
+
+
+def join_terms(terms: Sequence[str]) -> str:
+    quoted = [f"“{t}”" for t in terms]
+    if len(quoted) <= 1:
+        return "".join(quoted)
+    return f"{', '.join(quoted[:-1])} or {quoted[-1]}"
 
 
 def rewrite_messages(question: str, history: Sequence[dict[str, str]]) -> list[dict[str, str]]:

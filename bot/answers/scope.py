@@ -98,6 +98,16 @@ class Vocabulary:
             return True
         return any(token[:n] in self.words for n in range(PREFIX, len(token)))
 
+    def near(self, token: str) -> list[str]:
+        """Known words sharing the token's first two letters (candidates for a misspelling)."""
+        head = token[:2]
+        i = bisect.bisect_left(self._sorted, head)
+        out = []
+        while i < len(self._sorted) and self._sorted[i].startswith(head):
+            out.append(self._sorted[i])
+            i += 1
+        return out
+
 
 def _specifics(question: str) -> list[str]:
     """Numbers, acronyms and capitalised words after the first word: likely named things."""
@@ -132,8 +142,14 @@ class ScopeGuard:
             self._vocab = (token, vocab)
             return vocab
 
-    def check(self, question: str, hits: Sequence[Hit]) -> ScopeCheck:
-        """In scope unless one of the three signals (see the module docstring) fires."""
+    def check(
+        self, question: str, hits: Sequence[Hit], targeted: bool = False
+    ) -> ScopeCheck:
+        """In scope unless one of the three signals (see the module docstring) fires.
+
+        targeted: the question names one of the report's models or lists, so a specific it
+        also names (a year, a product name) does not refuse it on its own.
+        """
         vocab = self.vocabulary()
         max_dense = max((h.dense_score for h in hits if h.dense_score is not None), default=-1.0)
         folded = fold_demonyms(question)
@@ -158,9 +174,9 @@ class ScopeGuard:
             if tokens and not all(vocab.knows(t) for t in tokens):
                 digits = any(ch.isdigit() for ch in word)
                 (unknown_numbers if digits else unknown_names).append(word)
-        if unknown_numbers:
+        if unknown_numbers and not targeted:
             return verdict(False, "unknown-number", unknown_numbers)
-        if unknown_names and max_dense < ENTITY_DENSE and not subjects_in(question):
+        if unknown_names and max_dense < ENTITY_DENSE and not (subjects_in(question) or targeted):
             return verdict(False, "unknown-name", unknown_names)
         if max_dense < WEAK_DENSE and share < MIN_KNOWN_SHARE:
             return verdict(False, "weak-evidence")

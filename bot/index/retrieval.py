@@ -99,6 +99,11 @@ class Retriever:
         """Every chunk of the live index, in index order."""
         return list(self._current().lexical.chunks)
 
+    def similarity(self, text: str) -> float:
+        """The cosine similarity of a text to its closest chunk (how near the index comes)."""
+        found = self.dense(self._current(), text, 1)
+        return found[0][1] if found else 0.0
+
     def dense(self, live: _Live, question: str, n: int) -> list[tuple[Chunk, float]]:
         vector = self.embedder.embed_one(question)
         try:

@@ -165,3 +165,211 @@ COMPARE = (
 )
 TREND = r"\b(economy|economies|trends?)\b"
 CONTRIBUTOR = r"\bcontribut\w*|\baffiliat\w*|\bwho (wrote|authored)\b|\bauthors?\b"
+
+# --- The company a user describes (bot.answers.company) -------------------------------------
+
+# First-person words that say the asker speaks for an organisation.
+FIRST_PERSON_ORG = (
+    r"\b(we|we're|we've|we'd|our|ours|us|my (company|firm|business|employer|client|plant|"
+    r"factory|team|boss)|i (run|own|manage|lead|work (at|for|in)|am (the|a|an) [a-z]+ (at|of)))\b"
+)
+# Nouns naming a kind of company ("a contract electronics manufacturer").
+COMPANY_NOUNS: tuple[str, ...] = (
+    "manufacturers?", "makers?", "producers?", "suppliers?", "companies", "company", "firms?",
+    "businesses", "business", "plants?", "factory", "factories", "foundry", "foundries",
+    "workshops?", "oems?", "sme", "smes", "mittelstand", "start-?ups?", "scale-?ups?",
+    "builders?", "fabricators?", "shops?", "mills?", "integrators?", "vendors?", "group",
+)
+# Verbs with which a company says what it makes.
+PRODUCT_VERBS: tuple[str, ...] = (
+    "make", "makes", "produce", "produces", "manufacture", "manufactures", "build", "builds",
+    "sell", "sells", "supply", "supplies", "design", "designs", "assemble", "assembles",
+    "offer", "offers", "develop", "develops", "machine", "cast", "mould", "mold", "print",
+)
+
+# --- Words of a conversation, not of its topic (bot.answers.terms) ----------------------------
+# Never reported as "not in the report": they say how to answer, not what about.
+CHAT_WORDS = (
+    "please thanks thank hi hello hey ok okay quick quickly short brief briefly simple simply "
+    "summary summarise summarize summarised overview tldr tl dr gist recap bullet bullets point "
+    "points list lists listing enumerate name names everything anything something all every "
+    "each whole entire full complete detail details detailed explain explanation tell give "
+    "show want wants wanted wonder wondering curious help helps helpful think thought idea "
+    "ideas boss manager managers board colleague colleagues team management ceo cfo cto coo "
+    "presentation slide slides deck meeting workshop email memo pitch students student class "
+    "course thesis exam homework study question questions answer answers again also else "
+    "exactly actually basically really maybe perhaps probably still already yet even "
+    "start started starting begin first next step steps plan plans planning realistic "
+    "practical practically concrete concretely specific specifically main key top best "
+    "biggest important importance relevant useful good bad better worse pros cons way ways "
+    "moving move going toying considering consider thinking looking trying try hoping "
+    "apply applies applicable fit fits suit suits suitable right wrong sense tips advice "
+    "anyway though whether today nowadays currently future years year month months week "
+    "weekend say says said mention mentions mentioned cover covers covered talk talks "
+    "document read reading pages page section sections chapter part parts"
+)
+
+# The report's own domain: words any question about it may use without naming a new topic.
+DOMAIN_WORDS = (
+    "report wmr wmf manufacturing manufacturer manufacturers manufacture manufactured factory "
+    "factories plant plants company companies firm firms industry industries industrial "
+    "business businesses sector sectors market markets product products production producer "
+    "producers machine machines machinery equipment customer customers client clients "
+    "revenue revenues profit money cost costs price pricing sales sell selling employees staff "
+    "people workers organisation organization enterprise enterprises sme smes"
+)
+
+# --- Question kinds (bot.answers.kinds) -------------------------------------------------------
+# Example phrasings of each kind; a question is read as the kind whose examples it is closest
+# to in meaning, with the structural signals in bot.answers.kinds breaking close calls.
+KIND_EXAMPLES: dict[str, tuple[str, ...]] = {
+    "enumerate": (
+        "List all of the recommendations.",
+        "What are all the items in this list?",
+        "Give me the complete list.",
+        "Name every one of them.",
+        "What are the six of them?",
+        "Enumerate each of the ten points.",
+        "Show me the full list with nothing left out.",
+        "Which are all the options the report lists?",
+        "What does each of the models say about this block?",
+        "Give me every item, one by one.",
+    ),
+    "overview": (
+        "Give me an overview of the report.",
+        "Summarise the report.",
+        "What are the main takeaways?",
+        "What is this report about?",
+        "What are the key conclusions?",
+        "Give me an executive summary.",
+        "What are the key messages in a nutshell?",
+        "tl;dr of the whole document please",
+        "What should I remember from this report?",
+        "Explain the report in a few sentences.",
+        "What does the report say overall, roughly?",
+        "Describe the report in a sentence or two, and who is behind it.",
+        "What is the report's overall argument?",
+        "Summarise the whole thing for me before I read it.",
+    ),
+    "advise": (
+        "We are a manufacturer; which business model would suit us?",
+        "What should our company do to move towards this model?",
+        "How should we get started, given our size and products?",
+        "Which model fits a company like ours?",
+        "We make machines and want recurring revenue. What do you recommend?",
+        "How could my firm adopt this business model?",
+        "Where should a mid-sized manufacturer begin?",
+        "What would you advise a small plant like ours?",
+        "Our customers want outcomes, not products. How do we set this up?",
+        "Is this model realistic for a company of our size?",
+    ),
+    "risks": (
+        "What are the risks?",
+        "What could go wrong?",
+        "What are the challenges and obstacles?",
+        "What would it cost us?",
+        "What are the downsides of this model?",
+        "What barriers should we expect?",
+        "How expensive is it to adopt this model?",
+        "What are the pitfalls to watch out for?",
+        "What investment does it need?",
+        "What makes this hard to implement?",
+    ),
+    "compare": (
+        "Compare these two business models.",
+        "What is the difference between the two models?",
+        "How do they differ?",
+        "Which one is better, this or that?",
+        "Contrast the two approaches side by side.",
+    ),
+    "canvas": (
+        "Draft a business model canvas for our company.",
+        "Fill in the nine blocks of a canvas for us.",
+        "Create a canvas for my company.",
+        "Build a business model canvas for this idea.",
+        "Make me a canvas.",
+    ),
+    "offtopic": (
+        "Write a Python function.",
+        "What is the weather tomorrow?",
+        "Which brand should I buy?",
+        "What is the share price of this company?",
+        "Who won the football match?",
+        "Give me a recipe for dinner.",
+        "What is the market size in 2025?",
+        "What percentage of companies did this according to the survey?",
+        "How many employees does that corporation have?",
+        "Is this contract clause legal?",
+        "Translate this text into German.",
+        "What is the average profit margin in the industry?",
+    ),
+    "lookup": (
+        "What does the report say about this?",
+        "What are the key partners of this business model?",
+        "Which customer segments does the model target?",
+        "What does the recommendation say about skills?",
+        "How does the report describe this trend?",
+        "Who contributed to the report?",
+        "What revenue streams does the report list for this model?",
+        "What is meant by this term?",
+        "Which resources are needed?",
+        "When and where was the report presented?",
+    ),
+}
+
+# Structural cues (regular expressions) that back up the example phrasings.
+ALL_CUES = (
+    r"(?<!\bat )\b(all|every|each|entire|whole|complete|full|list|enumerate|name them|one by one|"
+    r"everything|overview of (all|every|the (six|ten|nine)))\b|\bwhat are the (six|ten|nine|"
+    r"\d+)\b|\b(six|ten|nine)\b"
+)
+OVERVIEW_CUES = (
+    r"\b(overview|summar\w*|takeaways?|take-aways?|tl;?dr|gist|in a nutshell|key messages?|"
+    r"conclusions?|conclude|executive summary|main (points|ideas|messages|findings)|"
+    r"what is (this|the) (report|document) about|recap|big picture|elevator pitch)\b"
+)
+RISK_CUES = (
+    r"\b(risks?|risky|challeng\w*|obstacles?|barriers?|hurdles?|pitfalls?|downsides?|"
+    r"drawbacks?|go wrong|costs?|costly|expensive|investment|invest|spend|price tag|"
+    r"difficult\w*|problems?|threats?|worr\w*|concerns?|dangers?|weakness\w*)\b"
+)
+ADVICE_CUES = (
+    r"\b(should (we|i|they|a company)|how (do|can|could|would|should) (we|i)|where (do|should) "
+    r"(we|i) (start|begin)|what (should|would|can|could) (we|i)|which (business )?model "
+    r"(would )?(suits?|fits?|works?)|(suits?|fits?|for) (us|our|a company like|companies like)|"
+    r"recommend(ation)? for (us|our)|advi[cs]e|get (it )?going|get started|first steps?|"
+    r"move (towards|into|to)|transition|realistic for|set (it|this|that) up|how to start)\b"
+)
+CANVAS_CUES = (
+    r"\b(draft|create|build|fill( in)?|make|design|sketch|prepare|write)\b[^.?!]{0,40}"
+    r"\b(business model )?canvas\b"
+)
+# Questions after figures the report does not hold (it has no statistics or survey results).
+STATISTIC_CUES = (
+    r"\b(how many|what (percentage|percent|share|proportion|number) of|market (size|share)|"
+    r"growth rate|cagr|average (ebit|margin|profit|revenue|salary|price)|statistics|"
+    r"survey (data|results?)|respondents|stock|shares? price|share price|"
+    r"(revenue|turnover|profit|sales) (of|did|does)|how much (revenue|money|profit))\b"
+)
+
+# The report's lists (keys of bot.report.catalog) and the words that name them.
+LIST_CUES: dict[str, str] = {
+    "recommendations": r"\brecommend\w*|\bkey (actions|advice)\b",
+    "trends": r"\btrends?\b|\beconom(y|ies)\b",
+    "models": r"\b(business )?models\b|\barchetypes?\b|\bcanvases\b|\btypes of business model",
+    "challenges": r"\bchalleng\w*|\bobstacles?\b|\bbarriers?\b|\bhurdles?\b",
+    "why": r"\bwhy\b[^?]{0,60}\b(matter\w*|important|innovat\w*)|\breasons?\b|\bdrivers?\b",
+    "impact": r"\bimpact\w*|\beffects? on\b|\baffect\w* the (sector|industry)\b",
+    "contributors": CONTRIBUTOR,
+    "levers:skills": r"\bskills?\b",
+    "levers:technology": r"\btechnolog(y|ies|ical)\b",
+    "levers:policy": r"\bpolic(y|ies)\b",
+    "about": r"\b(when|where) was (it|the report) (presented|published)|\bwho (edited|wrote)\b",
+    "closing": r"\bclosing\b|\bfinal (words|statement|message)\b",
+}
+LEVER_CUES = r"\blevers?\b|\bmeasures?\b|\brecommend\w*|\bactions?\b"
+ACROSS_CUES = (
+    r"\b(each|every|all|across|six) (of the )?(the )?(six )?(business )?(models?|canvases|"
+    r"archetypes)\b|\bfor (each|every|all) (model|canvas|archetype)s?\b|\bper model\b|"
+    r"\bacross (the )?(board|models?)\b"
+)

@@ -1,0 +1,133 @@
+"""The company a user describes: size, places, products and figures, kept as context.
+
+A question such as "We make industrial pumps and have 200 employees, how could we servitise?"
+carries facts about the asker's company. They shape the advice and are never a reason to
+refuse, and they are not "terms the report never mentions".
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.report.vocabulary import COMPANY_NOUNS, DEMONYMS, FIRST_PERSON_ORG, PRODUCT_VERBS
+from bot.types import Company
+
+_SIZE = re.compile(
+    r"\b(\d[\d,.]*\s*(?:k|\+)?)[\s-]*(?:employees|people|staff|workers|FTEs?|persons?|"
+    r"heads|headcount|strong)\b|\b(?:headcount|workforce) of (\d[\d,.]*)\b",
+    re.IGNORECASE,
+)
+_FIGURE = re.compile(
+    r"(?:[€$£]\s?\d[\d,.]*\s*(?:[kmb]n?|million|billion|bn)?|\b\d[\d,.]*\s*(?:%|percent|"
+    r"(?:[kmb]n?|million|billion|bn)?\s*(?:eur|euros?|usd|dollars?|gbp|chf|sek|pln|inr|brl)\b|"
+    r"(?:million|billion|bn|m)\b)|\b\d[\d,.]*\s+[a-z][a-z-]+(?:\s+(?:a|per)\s+(?:year|month|"
+    r"day|week|hour|shift))?)",
+    re.IGNORECASE,
+)
+_FIRST_PERSON = re.compile(FIRST_PERSON_ORG, re.IGNORECASE)
+_DESCRIBED = re.compile(
+    r"\b(?:a|an|for|our)\s+(?:[\w&/,.'-]+\s+){0,7}?(?:" + "|".join(COMPANY_NOUNS) + r")\b"
+    r"(?![- ]models?\b|[- ]model canvas)"
+    r"(?:\s+(?:of|for|in|with|from|making|producing|that)\b[^.?!;]{0,80})?",
+    re.IGNORECASE,
+)
+_PRODUCTS = re.compile(
+    r"\b(?:we|i|they|which|that|company|firm)\s+(?:also\s+|mainly\s+|mostly\s+)?(?:"
+    + "|".join(PRODUCT_VERBS)
+    + r")\s+([^.?!;:]{3,80}?)(?=\s*(?:[.?!;:]|,|\band\b|\bwith\b|\bfor\b|\bin\b|\bat\b|$))"
+    r"|\b(?:maker|manufacturer|producer|supplier|builder|vendor)s?\s+of\s+([^.?!;:,]{3,60}?)"
+    r"(?=\s*(?:[.?!;:,]|\bwith\b|\bin\b|\bbased\b|\band\b|$))",
+    re.IGNORECASE,
+)
+_PLACE = re.compile(
+    r"\b(?:in|from|based in|near|across|out of)\s+((?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+){0,2})"
+)
+_DEMONYM = re.compile(r"\b(" + "|".join(re.escape(k) for k in DEMONYMS if len(k) > 3) + r")\b",
+                      re.IGNORECASE)
+_SENTENCES = re.compile(r"(?<=[.!?])\s+")
+_ASKING = re.compile(r"\?\s*$|^\s*(how|what|which|where|should|could|can|would|is|are|do|does)\b",
+                     re.IGNORECASE)
+_NOT_PLACES = frozenset({"The", "Our", "We", "I", "A", "An", "This", "That", "It", "AI", "Industry"})
+
+
+def extract_company(question: str) -> Company | None:
+    """The company facts in a question, or None when it describes no company."""
+    first_person = bool(_FIRST_PERSON.search(question))
+    described = _DESCRIBED.search(question)
+    size = _SIZE.search(question)
+    products = [(m.group(1) or m.group(2)).strip() for m in _PRODUCTS.finditer(question)]
+    if not (first_person or described or size or products):
+        return None
+    places = [m.group(1) for m in _PLACE.finditer(question) if m.group(1) not in _NOT_PLACES]
+    places += [DEMONYMS[m.group(1).lower()].title() for m in _DEMONYM.finditer(question)]
+    size_text = None
+    if size:
+        size_text = (size.group(0)).strip()
+    figures = [
+        m.group(0).strip() for m in _FIGURE.finditer(question)
+        if not size or m.group(0).strip() not in size.group(0)
+    ]
+    facts = bool(size or products or places or figures or described)
+    if not facts and not first_person:
+        return None
+    if not facts and not _mentions_org(question):
+        return None
+    return Company(
+        description=describe(question),
+        size=size_text,
+        places=tuple(dict.fromkeys(places)),
+        products=tuple(dict.fromkeys(
+            p for p in products if len(p.split()) <= 10 and not p[:1].isdigit()
+        )),
+        figures=tuple(dict.fromkeys(f for f in figures if any(ch.isdigit() for ch in f))),
+    )
+
+
+def _mentions_org(question: str) -> bool:
+    """First-person words that name an organisation ("our company", "our plant", "we sell")."""
+    return bool(re.search(
+        r"\b(our|my)\s+(company|firm|business|plant|factory|factories|plants|customers|"
+        r"machines|products|clients|team|sites?|group|shop)\b|\bwe\s+(make|sell|produce|"
+        r"build|run|manufacture|are|have|supply|offer|operate|design)\b",
+        question, re.IGNORECASE,
+    ))
+
+
+def describe(question: str) -> str:
+    """The sentences of a question that describe the company (the ask itself left out when
+    something else remains)."""
+    sentences = [s.strip() for s in _SENTENCES.split(question.strip()) if s.strip()]
+    facts = [s for s in sentences if not _ASKING.search(s)]
+    return " ".join(facts) if facts else question.strip()
+
+
+def description_only(question: str) -> str:
+    """The sentences that describe without asking ("" when every sentence asks)."""
+    sentences = [s.strip() for s in _SENTENCES.split(question.strip()) if s.strip()]
+    return " ".join(s for s in sentences if not _ASKING.search(s))
+
+
+def company_spans(question: str, company: Company | None) -> list[str]:
+    """The parts of the question that are company context (for leaving out of other checks)."""
+    if company is None:
+        return []
+    spans = [*company.products, *company.places, *company.figures]
+    if company.size:
+        spans.append(company.size)
+    spans += [m.group(0) for m in _DESCRIBED.finditer(question)]
+    return [s for s in spans if s]
+
+
+def carry(company: Company | None, earlier: Company | None) -> Company | None:
+    """The company of this turn, completed with what earlier turns said."""
+    if earlier is None:
+        return company
+    if company is None:
+        return earlier
+    return Company(
+        description=f"{earlier.description} {company.description}".strip(),
+        size=company.size or earlier.size,
+        places=tuple(dict.fromkeys([*earlier.places, *company.places])),
+        products=tuple(dict.fromkeys([*earlier.products, *company.products])),
+        figures=tuple(dict.fromkeys([*earlier.figures, *company.figures])),
+    )

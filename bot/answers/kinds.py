@@ -1,0 +1,172 @@
+"""The kind of a question: look-up, enumerate, overview, compare, advise, risks, canvas, off-topic.
+
+Two kinds of evidence decide it. Structural cues (in bot.report.vocabulary) catch the plain
+cases: a named list plus "all", "summary", "risks", a company described in the first person.
+For the rest, the question is compared in meaning with example phrasings of every kind
+(`KIND_EXAMPLES`) and read as the closest kind when it is clearly closer than a look-up.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.index.embedding import Embedder
+from bot.report.vocabulary import (
+    ADVICE_CUES,
+    ALL_CUES,
+    CANVAS_CUES,
+    KIND_EXAMPLES,
+    OVERVIEW_CUES,
+    RISK_CUES,
+    STATISTIC_CUES,
+)
+
+_ALL = re.compile(ALL_CUES, re.IGNORECASE)
+_OVERVIEW = re.compile(OVERVIEW_CUES, re.IGNORECASE)
+_RISK = re.compile(RISK_CUES, re.IGNORECASE)
+_ADVICE = re.compile(ADVICE_CUES, re.IGNORECASE)
+_CANVAS = re.compile(CANVAS_CUES, re.IGNORECASE)
+_STATISTIC = re.compile(STATISTIC_CUES, re.IGNORECASE)
+_WHOLE_REPORT = re.compile(r"\b(the|this|whole|entire) (report|document|wmr)\b|\bwmr\b",
+                           re.IGNORECASE)
+
+SIMILAR_MIN = 0.5  # least similarity to a kind's examples for it to decide on its own
+MARGIN = 0.06  # ...and by how much it must beat the look-up examples
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the cues and the example phrasings say about one question."""
+
+    all_items: bool
+    overview: bool
+    risk: bool
+    advice: bool
+    canvas: bool
+    statistic: bool
+    whole_report: bool
+    similarity: dict[str, float]
+
+    def closest(self) -> tuple[str, float]:
+        kind = max(self.similarity, key=lambda k: self.similarity[k])
+        return kind, self.similarity[kind]
+
+
+class KindExamples:
+    """The example phrasings of each kind, embedded once per embedder."""
+
+    _cache: dict[int, tuple[list[str], np.ndarray]] = {}
+    _lock = threading.Lock()
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+
+    def matrix(self) -> tuple[list[str], np.ndarray]:
+        key = id(self.embedder)
+        cached = self._cache.get(key)
+        if cached is None:
+            with self._lock:
+                cached = self._cache.get(key)
+                if cached is None:
+                    labels = [k for k, xs in KIND_EXAMPLES.items() for _ in xs]
+                    texts = [x for xs in KIND_EXAMPLES.values() for x in xs]
+                    cached = (labels, np.asarray(self.embedder.embed(texts)))
+                    self._cache[key] = cached
+        return cached
+
+    def similarity(self, vector: np.ndarray) -> dict[str, float]:
+        """Per kind, the mean of its two examples closest to the question."""
+        labels, matrix = self.matrix()
+        sims = matrix @ vector
+        out: dict[str, float] = {}
+        for kind in KIND_EXAMPLES:
+            own = np.sort(sims[[i for i, k in enumerate(labels) if k == kind]])
+            out[kind] = float(own[-2:].mean())
+        return out
+
+
+def signals(question: str, similarity: dict[str, float]) -> Signals:
+    return Signals(
+        all_items=bool(_ALL.search(question)),
+        overview=bool(_OVERVIEW.search(question)),
+        risk=bool(_RISK.search(question)),
+        advice=bool(_ADVICE.search(question)),
+        canvas=bool(_CANVAS.search(question)),
+        statistic=bool(_STATISTIC.search(question)),
+        whole_report=bool(_WHOLE_REPORT.search(question)),
+        similarity=similarity,
+    )
+
+
+def decide(
+    s: Signals,
+    *,
+    off_topic: bool,
+    compared: bool,
+    has_company: bool,
+    lists: tuple[str, ...],
+    models: tuple[str, ...],
+    blocks: tuple[str, ...],
+) -> str:
+    """The kind of a question from its signals and targets (see the module docstring).
+
+    has_company: the question itself describes the asker's company (a company carried over
+    from earlier turns is context for the answer, but does not make a question advice).
+    """
+    report_lists = tuple(k for k in lists if not k.startswith("recommendation:"))
+    kind, best = s.closest()
+    others = max(v for k, v in s.similarity.items() if k != "offtopic")
+    if off_topic or (kind == "offtopic" and best >= SIMILAR_MIN and best - others >= MARGIN
+                     and not (models or blocks or report_lists)):
+        return "offtopic"
+    if s.statistic and not report_lists and not has_company:
+        return "offtopic"  # the report holds no statistics, market figures or survey results
+    if compared:
+        return "compare"
+    if s.canvas:
+        return "canvas"
+    generic = set(report_lists) <= _GENERIC_LISTS and not blocks
+    if s.overview and (not report_lists or generic or s.whole_report):
+        return "overview"
+    if generic and kind == "overview" and best >= SIMILAR_MIN and (
+        best - s.similarity.get("enumerate", 0.0) >= MARGIN
+    ):
+        return "overview"
+    whole_list = bool(report_lists) and (
+        s.all_items or not (models or blocks) or _list_only(report_lists)
+    )
+    if whole_list and s.all_items:
+        return "enumerate"
+    if s.risk and not (report_lists and s.all_items and "challenges" not in report_lists):
+        return "risks"
+    if has_company and (s.advice or not report_lists):
+        return "advise"
+    if whole_list:
+        return "enumerate"
+    if s.overview:
+        return "overview"
+    if s.advice and not blocks:
+        return "advise"
+    lookup = s.similarity.get("lookup", 0.0)
+    if kind in {"overview", "advise", "risks", "enumerate"} and best >= SIMILAR_MIN and (
+        best - lookup >= MARGIN
+    ):
+        if kind == "enumerate" and not report_lists:
+            return "lookup"
+        if kind == "advise" and not has_company:
+            return "lookup"
+        return kind
+    return "lookup"
+
+
+# Lists so broad that a summary of them is a summary of the report.
+_GENERIC_LISTS = frozenset({"models", "why", "about", "closing", "trends"})
+
+
+def _list_only(lists: tuple[str, ...]) -> bool:
+    """Lists that are whole answers by themselves (a block across models, a whole canvas)."""
+    return any(key.startswith(("block:", "canvas:", "levers:")) for key in lists)

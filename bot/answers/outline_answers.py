@@ -1,0 +1,174 @@
+"""Answers built from the outline rather than from the top chunks: enumerations and overviews.
+
+An enumeration quotes every item of the named list (all ten recommendations, every policy
+lever, one block across all six canvases); an overview gives the report in a few lines. Each
+line cites the chunk that holds it. `Pack` numbers the cited chunks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.report.catalog import ABOUT, CLOSING, Entry, NamedList, Outline, chunk_items
+from bot.types import Chunk, Hit
+
+ITEM_CHARS = 220  # an enumerated item is cut at a word boundary beyond this
+ALL_ITEMS_CHARS = 5200  # an enumeration over several lists stops adding lists beyond this
+LEVER_CHARS = 125  # a lever under its recommendation, when several levers are listed
+
+
+class Pack:
+    """The chunks an answer cites, numbered 1.. in the order they are first cited."""
+
+    def __init__(self, hits: Sequence[Hit] = ()) -> None:
+        self.hits: list[Hit] = []
+        self._numbers: dict[str, int] = {}
+        for hit in hits:
+            self.cite(hit.chunk, hit.score)
+
+    def cite(self, chunk: Chunk, score: float = 1.0) -> str:
+        """The [n] marker of a chunk (added to the pack on first use)."""
+        n = self._numbers.get(chunk.id)
+        if n is None:
+            self.hits.append(Hit(chunk=chunk, score=score, rank=len(self.hits) + 1))
+            n = self._numbers[chunk.id] = len(self.hits)
+        return f"[{n}]"
+
+
+def cut(text: str, limit: int = ITEM_CHARS) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def _entry_lines(named: NamedList, pack: Pack) -> list[str]:
+    lines: list[str] = []
+    group = None
+    numbered = named.key == "recommendations"
+    grouped = named.key.startswith(("block:", "canvas:", "levers:"))
+    for entry in named.entries:
+        if grouped and entry.label != group:
+            group = entry.label
+            if not named.key.startswith("levers:"):
+                lines.append(f"*{group}*")
+        if named.key.startswith("levers:"):
+            lines.append(f"- {cut(entry.label, 90)}: {cut(entry.text)} {pack.cite(entry.chunk)}")
+        elif numbered:
+            lines.append(f"{cut(entry.text)} {pack.cite(entry.chunk)}")
+        elif named.key == "trends" and entry.label and entry.label.lower() not in entry.text.lower():
+            lines.append(f"- {entry.label}: {cut(entry.text)} {pack.cite(entry.chunk)}")
+        else:
+            lines.append(f"- {cut(entry.text)} {pack.cite(entry.chunk)}")
+    lines += [f"_{note}_" for note in named.notes]
+    return lines
+
+
+def _with_levers(outline: Outline, levers: Sequence[str], pack: Pack) -> str:
+    """Each recommendation with the asked levers under it (one title, several levers)."""
+    by_rec: dict[str, list[tuple[str, Entry]]] = {}
+    for key in levers:
+        named = outline.named(key)
+        for entry in named.entries if named else ():
+            by_rec.setdefault(entry.label, []).append((key[7:].title(), entry))
+    lines = []
+    for title, found in by_rec.items():
+        lines.append(f"{cut(title, 110)} {pack.cite(found[0][1].chunk)}")
+        lines += [f"   - {lever}: {cut(e.text, LEVER_CHARS)}" for lever, e in found]
+    return "\n".join(lines)
+
+
+def enumerate_lists(outline: Outline, keys: Sequence[str]) -> tuple[str, list[Hit]]:
+    """Every item of each named list, cited; ("", []) when none of them is indexed."""
+    pack = Pack()
+    parts: list[str] = []
+    size = 0
+    levers = [k for k in keys if k.startswith("levers:")]
+    if len(levers) > 1:
+        body = _with_levers(outline, levers, pack)
+        names = " / ".join(k[7:] for k in levers)
+        keys = [k for k in keys if k not in levers and k != "recommendations"]
+        if body:
+            parts.append(f"**The ten key recommendations with their {names} levers**:\n{body}")
+            size += len(body)
+    lists = [named for key in keys if (named := outline.named(key)) is not None]
+    for named in lists:
+        lines = _entry_lines(named, pack)
+        block = "\n".join(lines)
+        if parts and size + len(block) > ALL_ITEMS_CHARS:
+            parts.append(f"(Ask for {named.title.lower()} on its own for that list too.)")
+            break
+        count = len(named.entries)
+        head = f"**{named.title}** ({count} item{'s' if count != 1 else ''}):" if (
+            not named.key.startswith(("about", "closing"))
+        ) else f"**{named.title}**:"
+        parts.append(f"{head}\n{block}")
+        size += len(block)
+    if not parts:
+        return "", []
+    lead = "Everything the report lists on this:" if len(parts) > 1 else "The report's full list:"
+    return f"{lead}\n\n" + "\n\n".join(parts), pack.hits
+
+
+def _first(outline: Outline, section: str) -> tuple[str, Chunk] | None:
+    chunks = outline.chunks(section)
+    if not chunks:
+        return None
+    items = chunk_items(chunks[0])
+    return (items[0] if items else chunks[0].body.strip()), chunks[0]
+
+
+def _inline(entries: Sequence[Entry], pack: Pack, limit: int = 12) -> str:
+    """Short items run together in one line, each chunk cited once at its last item."""
+    shown = entries[:limit]
+    out = []
+    for i, entry in enumerate(shown):
+        last = i + 1 == len(shown) or shown[i + 1].chunk.id != entry.chunk.id
+        out.append(cut(entry.text, 80) + (f" {pack.cite(entry.chunk)}" if last else ""))
+    return "; ".join(out)
+
+
+def overview(outline: Outline) -> tuple[str, list[Hit]]:
+    """The report in a few lines: what it is, why it matters, trends, models, recommendations,
+    and its closing statement."""
+    pack = Pack()
+    lines: list[str] = ["The report in brief:"]
+    about = _first(outline, ABOUT)
+    if about:
+        lines += ["", f"**What it is.** {cut(about[0], 260)} {pack.cite(about[1])}"]
+    why = outline.named("why")
+    if why:
+        lines += ["", f"**Why it matters.** {_inline(why.entries, pack)}."]
+    challenges = outline.named("challenges")
+    if challenges:
+        lines += [f"**What makes it hard.** {_inline(challenges.entries, pack)}."]
+    for key, head in (("trends", "Six innovation trends"), ("models", "Six new business models")):
+        named = outline.named(key)
+        if named is None:
+            continue
+        lines += ["", f"**{head}.**"]
+        for entry in named.entries:
+            text = entry.label if key == "models" else entry.text
+            lines.append(f"- {cut(text, 140)} {pack.cite(entry.chunk)}")
+    recs = outline.named("recommendations")
+    if recs:
+        lines += ["", "**Ten key recommendations.**"]
+        lines += [f"{cut(e.text, 140)} {pack.cite(e.chunk)}" for e in recs.entries]
+    closing = _first(outline, CLOSING)
+    if closing:
+        lines += ["", f"**Closing.** {cut(closing[0], 220)} {pack.cite(closing[1])}"]
+    if len(pack.hits) == 0:
+        return "", []
+    return "\n".join(lines), pack.hits
+
+
+def generic_overview(outline: Outline, limit: int = 8) -> tuple[str, list[Hit]]:
+    """For documents without the report's structure: their top-level sections, one line each."""
+    pack = Pack()
+    tops = [s for s in outline.sections if " > " not in s][:limit]
+    lines = ["The indexed documents in brief:"]
+    for section in tops:
+        first = _first(outline, section)
+        if first:
+            lines.append(f"- **{section}**: {cut(first[0], 160)} {pack.cite(first[1])}")
+    return ("\n".join(lines), pack.hits) if pack.hits else ("", [])

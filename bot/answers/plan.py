@@ -1,0 +1,281 @@
+"""The question plan, decided before retrieval: kind, targets, company context, absent terms.
+
+`Planner.plan` reads a question (with the conversation so far) as a `Plan`:
+- the standalone question (a follow-up completed from earlier turns, "the fourth one" resolved
+  against the list the last answer gave);
+- its kind (bot.answers.kinds);
+- its targets: the report's business models, canvas blocks and lists it names;
+- the company the user described in this or an earlier turn (bot.answers.company);
+- the terms the indexed text never mentions (bot.answers.terms).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from bot.answers.company import carry, company_spans, description_only, extract_company
+from bot.answers.kinds import KindExamples, decide, signals
+from bot.answers.rewrite import Turn, needs_rewrite
+from bot.answers.scope import ScopeCheck, ScopeGuard, off_topic_intent
+from bot.answers.subjects import comparison, subjects_in
+from bot.answers.terms import absent_terms, clauses
+from bot.index.embedding import Embedder
+from bot.report.catalog import list_keys
+from bot.report.outline import BLOCK_HEADINGS
+from bot.report.vocabulary import (
+    ACROSS_CUES,
+    BLOCK_PATTERNS,
+    LEVER_CUES,
+    LIST_CUES,
+    ORDINALS,
+)
+from bot.types import Company, Hit, Plan
+
+_LISTS = {k: re.compile(p, re.IGNORECASE) for k, p in LIST_CUES.items()}
+_BLOCKS = {k: re.compile(p, re.IGNORECASE) for k, p in BLOCK_PATTERNS.items()}
+_LEVER = re.compile(LEVER_CUES, re.IGNORECASE)
+_ACROSS = re.compile(ACROSS_CUES, re.IGNORECASE)
+_CANVAS_WORD = re.compile(r"\bcanvas\b", re.IGNORECASE)
+_ALL_BLOCKS = re.compile(r"\b(all|every|each)( the| of the)? (nine |9 )?blocks?\b", re.IGNORECASE)
+_ONE_REC = re.compile(
+    r"\brecommendation\s*(?:no\.?|number|#)?\s*\d{1,2}\b|\b\d{1,2}(?:st|nd|rd|th)?\s+"
+    r"recommendation\b|\b(" + "|".join(ORDINALS) + r")\s+recommendation\b",
+    re.IGNORECASE,
+)
+_ORDINAL_REF = re.compile(
+    r"\b(?:the\s+)?(" + "|".join(ORDINALS) + r"|last)\s+(?:one|item|point|bullet|of (?:them|"
+    r"those|these))\b|\b(?:number|no\.?|#|item|point)\s*(\d{1,2})\b",
+    re.IGNORECASE,
+)
+_LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+(.*\S)\s*$")
+_MARKER = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
+_ARCHETYPE_OF_SUBJECT = {
+    "digital": "digital", "data": "data-driven", "ai": "ai-based",
+    "mass": "mass-customisation", "servitised": "servitised", "circular": "circular",
+}
+_KNOWN_LISTS = frozenset(list_keys())
+MEANING_MIN = 0.45  # a term this close in meaning to some chunk is covered, in other words
+
+
+def models_in(text: str) -> tuple[str, ...]:
+    """The archetype keys a text names, in order."""
+    return tuple(_ARCHETYPE_OF_SUBJECT[s.key] for s in subjects_in(text))
+
+
+def blocks_in(text: str) -> tuple[str, ...]:
+    """The canvas blocks a text names, in the order it names them."""
+    found = sorted((m.start(), key) for key, p in _BLOCKS.items() if (m := p.search(text)))
+    return tuple(dict.fromkeys(key for _, key in found))
+
+
+def lists_in(text: str, models: Sequence[str], blocks: Sequence[str], all_items: bool) -> tuple[str, ...]:
+    """The report lists a question asks for (keys of bot.report.catalog)."""
+    found: list[str] = []
+    one_rec = bool(_ONE_REC.search(text))
+    for key, pattern in _LISTS.items():
+        if not pattern.search(text):
+            continue
+        if key.startswith("levers:"):
+            if not one_rec and (_LEVER.search(text) or all_items):
+                found.append(key)
+        elif key == "recommendations":
+            if not one_rec:
+                found.append(key)
+        elif key == "models":
+            if not models and not blocks:
+                found.append(key)
+        elif key == "trends":
+            if not models or all_items:
+                found.append(key)
+        else:
+            found.append(key)
+    if any(k.startswith("levers:") for k in found) and "recommendations" in found:
+        found.remove("recommendations")
+    for block in blocks:
+        if _ACROSS.search(text) or (not models and all_items):
+            found.append(f"block:{block}")
+    if len(models) == 1 and not blocks and (_CANVAS_WORD.search(text) or _ALL_BLOCKS.search(text)):
+        found.append(f"canvas:{models[0]}")
+    return tuple(k for k in dict.fromkeys(found) if k in _KNOWN_LISTS)
+
+
+def last_list(history: Sequence[Turn]) -> list[str]:
+    """The list items of the last answer (bullets or numbered lines), markers removed."""
+    for turn in reversed(history):
+        if turn.get("role") == "assistant":
+            content = turn.get("content", "")
+            items = [_MARKER.sub("", m.group(1)).strip()
+                     for line in content.splitlines() if (m := _LIST_LINE.match(line))]
+            return [i for i in items if i] or _prose_list(content)
+    return []
+
+
+def _prose_list(text: str) -> list[str]:
+    """The items of a list written as prose ("six: Digital, Data-driven, ... and Circular")."""
+    best: list[str] = []
+    for sentence in re.split(r"(?<=[.!?])\s+", _MARKER.sub("", text)):
+        tail = sentence.split(":", 1)[-1]
+        parts = [p.strip(" .;") for p in re.split(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", tail)]
+        parts = [re.sub(r"^(the|a|an)\s+", "", p, flags=re.IGNORECASE) for p in parts]
+        items = [p for p in parts if p and len(p.split()) <= 5]
+        if len(items) >= 3 and len(items) > len(best):
+            best = items
+    return best
+
+
+def resolve_ordinal(question: str, history: Sequence[Turn]) -> str | None:
+    """"Tell me more about the fourth one" -> the question with that item of the last list."""
+    match = _ORDINAL_REF.search(question)
+    if not match or _ONE_REC.search(question):
+        return None
+    items = last_list(history)
+    if not items:
+        return None
+    word = (match.group(1) or "").lower()
+    index = len(items) if word == "last" else ORDINALS.get(word) or int(match.group(2) or 0)
+    if not 1 <= index <= len(items):
+        return None
+    return f"{question} ({items[index - 1]})"
+
+
+def recommendations_in(text: str) -> tuple[str, ...]:
+    """Single recommendations a text names ("recommendation 8", "the first recommendation")."""
+    out = []
+    for match in _ONE_REC.finditer(text):
+        number = re.search(r"\d{1,2}", match.group(0))
+        word = match.group(1)
+        n = int(number.group(0)) if number else ORDINALS.get((word or "").lower(), 0)
+        if 1 <= n <= 10:
+            out.append(f"recommendation:{n}")
+    return tuple(dict.fromkeys(out))
+
+
+def carried_targets(question: str, history: Sequence[Turn]) -> list[str]:
+    """What a follow-up leaves out and the last turns named: a model, a block, a recommendation."""
+    need_model = not models_in(question)
+    need_block = not blocks_in(question)
+    need_rec = not _ONE_REC.search(question)
+    out: list[str] = []
+    for turn in reversed(history):
+        text = turn.get("content", "")
+        if need_model and (found := models_in(text)):
+            out.append(f"{found[0]} business model")
+            need_model = False
+        if need_block and turn.get("role") == "user" and (blocks := blocks_in(text)):
+            out.append(BLOCK_HEADINGS[blocks[0]])
+            need_block = False
+        if need_rec and (match := _ONE_REC.search(text)):
+            out.append(match.group(0))
+            need_rec = False
+        if not (need_model or need_rec):
+            break
+    return out
+
+
+def _asking_part(question: str) -> str:
+    """The sentences of a question that ask something (its company description left out)."""
+    sentences = re.split(r"(?<=[.!?])\s+", question.strip())
+    asking = [s for s in sentences if s.rstrip().endswith("?") or re.match(
+        r"^\s*(how|what|which|where|should|could|can|would|is|are|do|does|give|list|tell|"
+        r"help|suggest|recommend|advise)\b", s, re.IGNORECASE)]
+    return " ".join(asking) if asking else question
+
+
+class Planner:
+    """Reads questions as Plans; embeds the kind examples once per embedder."""
+
+    def __init__(
+        self, embedder: Embedder, guard: ScopeGuard, nearness: Callable[[str], float] | None = None
+    ) -> None:
+        self.embedder = embedder
+        self.guard = guard
+        self.nearness = nearness  # how close in meaning the index comes to a term
+        self.examples = KindExamples(embedder)
+
+    def absent(self, question: str, kind: str, context: Sequence[str]) -> tuple[str, ...]:
+        """Terms the index never mentions and comes nowhere near in meaning."""
+        if kind == "offtopic":
+            return ()
+        terms = absent_terms(question, self.guard.vocabulary(), context)
+        if kind == "overview":  # its wording is about the report as a whole
+            terms = [t for t in terms if any(ch.isupper() or ch.isdigit() for ch in t)]
+        if self.nearness is not None:
+            terms = [t for t in terms if self.nearness(t) < MEANING_MIN]
+        return tuple(terms)
+
+    def plan(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        rewrite: Callable[[str, Sequence[Turn]], str] | None = None,
+    ) -> Plan:
+        """The Plan of a question asked after `history` (see the module docstring).
+
+        rewrite: a model's standalone rewrite of a follow-up, if a model is configured; without
+        one, the follow-up is completed with the targets carried from earlier turns.
+        """
+        earlier: Company | None = None
+        for turn in history:
+            if turn.get("role") == "user":
+                earlier = carry(extract_company(turn.get("content", "")), earlier)
+        own = extract_company(question)
+        company = carry(own, earlier)
+        standalone = self._standalone(question, history, rewrite)
+        models = models_in(question) or models_in(standalone)
+        blocks = blocks_in(question) or blocks_in(standalone)
+        asking = _asking_part(question) if own is not None else question
+        s = signals(asking, self.examples.similarity(self.embedder.embed_one(standalone)))
+        lists = lists_in(standalone, models, blocks, s.all_items) + recommendations_in(standalone)
+        kind = decide(
+            s,
+            off_topic=off_topic_intent(question) is not None,
+            compared=bool(comparison(standalone)),
+            has_company=own is not None,
+            lists=lists,
+            models=models,
+            blocks=blocks,
+        )
+        context = company_spans(question, own)
+        if own is not None:
+            context.append(description_only(question))
+        absent = self.absent(question, kind, context)
+        return Plan(kind=kind, question=standalone, models=models, blocks=blocks, lists=lists,
+                    company=company, not_in_report=absent)
+
+    def _standalone(
+        self,
+        question: str,
+        history: Sequence[Turn],
+        rewrite: Callable[[str, Sequence[Turn]], str] | None,
+    ) -> str:
+        """The follow-up made standalone: an ordinal resolved, or earlier targets carried."""
+        if not history:
+            return question
+        resolved = resolve_ordinal(question, history)
+        if resolved:
+            return resolved
+        if not needs_rewrite(question, history):
+            return question
+        if rewrite is not None:
+            return rewrite(question, history)
+        carried = carried_targets(question, history)
+        return f"{question} ({'; '.join(carried)})" if carried else question
+
+    def scope(self, plan: Plan, hits: Sequence[Hit]) -> ScopeCheck:
+        """Whether the index covers the plan: any part of the question that it covers will do."""
+        if plan.kind == "offtopic":
+            return ScopeCheck(False, "off-topic", 0.0, 0.0)
+        if plan.kind == "overview" or (plan.kind == "enumerate" and plan.lists):
+            return ScopeCheck(True, "outline", 0.0, 1.0)
+        context = plan.company is not None and plan.kind in {"advise", "risks", "canvas"}
+        text = plan.question
+        verdict: ScopeCheck | None = None
+        for part in clauses(text) or [text]:
+            targeted = context or bool(models_in(part) or plan.lists or _ONE_REC.search(part))
+            verdict = self.guard.check(part, hits, targeted=targeted)
+            if verdict.in_scope:
+                return verdict
+        assert verdict is not None
+        return verdict
+
