@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import sqlite3
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -192,3 +195,31 @@ def test_rate_limit_per_key_gives_429_with_retry_after(advisor, corpus_settings,
         assert limited.json()["error"]["type"] == "rate_limit_error"
         other = client.get("/v1/models", headers={"Authorization": f"Bearer {second}"})
         assert other.status_code == 200  # the limit is per key
+
+
+def test_a_chunked_body_over_the_limit_is_cut_off_with_413(api: Api) -> None:
+    def pieces():
+        yield b'{"question": "'
+        for _ in range(20):
+            yield b"z" * 60_000
+        yield b'"}'
+
+    reply = httpx.post(f"{api.url}/v1/retrieve", content=pieces(), timeout=60, headers={
+        "Authorization": f"Bearer {api.key}", "Content-Type": "application/json"})
+    assert reply.status_code == 413 and "ADVISOR_API_MAX_BODY_BYTES" in reply.json()["error"][
+        "message"]
+
+
+def test_serve_on_a_busy_port_is_one_clear_line(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        run = subprocess.run(
+            [sys.executable, "-m", "bot.cli", "serve", "--port", str(port), "--data-dir",
+             str(tmp_path)], capture_output=True, text=True, timeout=120,
+        )
+    assert run.returncode == 1
+    assert run.stderr.strip().splitlines() == [
+        f"advisor: error: cannot listen on 127.0.0.1:{port}: Address already in use; "
+        "choose another --port"]

@@ -131,11 +131,14 @@ def run(settings: Settings, http: bool = False, host: str | None = None,
     """Load the advisor, then serve MCP over stdio (default) or streamable HTTP at /mcp."""
     from bot.advisor import Advisor
 
-    advisor = Advisor.from_settings(settings)
-    server = build_server(advisor)
-    if not http:
+    if http:
+        from bot.serve.app import check_port
+
+        host, port = host or settings.api_host, port or settings.mcp_port
+        check_port(host, port)
+    server = build_server(Advisor.from_settings(settings))
+    if not http or host is None or port is None:
         server.run("stdio")
         return
-    host, port = host or settings.api_host, port or settings.mcp_port
     print(f"advisor MCP server on http://{host}:{port}/mcp", file=sys.stderr, flush=True)
     server.run("streamable-http", host=host, port=port)

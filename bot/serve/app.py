@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -110,16 +111,29 @@ def _warm_up(advisor: Advisor) -> None:
         pass  # no index yet: /healthz says so, and requests get a clear 503
 
 
+def check_port(host: str, port: int) -> None:
+    """A one-line error now, before models load, when host:port cannot be listened on."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise AdvisorError(
+                f"cannot listen on {host}:{port}: {exc.strerror or exc}; choose another --port"
+            ) from exc
+
+
 def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
     """Run the API under uvicorn until interrupted (models load before it listens)."""
     import uvicorn
 
     from bot.advisor import Advisor
 
+    host, port = host or settings.api_host, port or settings.api_port
+    check_port(host, port)
     advisor = Advisor.from_settings(settings)
     advisor.answerer  # noqa: B018 - build the ask path (and its backend) before the first request
     threading.Thread(target=_warm_up, args=(advisor,), daemon=True).start()
     app = create_app(settings, advisor)
-    host, port = host or settings.api_host, port or settings.api_port
     print(f"advisor API on http://{host}:{port} (docs: /docs)", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
