@@ -223,3 +223,39 @@ def test_serve_on_a_busy_port_is_one_clear_line(tmp_path: Path) -> None:
     assert run.stderr.strip().splitlines() == [
         f"advisor: error: cannot listen on 127.0.0.1:{port}: Address already in use; "
         "choose another --port"]
+
+
+def test_canvas_as_pptx_is_whatever_export_canvas_writes(api: Api, advisor,
+                                                         tmp_path: Path) -> None:
+    """format=pptx goes through bot.export_canvas: a deck when it writes .pptx, else a 422."""
+    from bot import export_canvas
+    from bot.errors import AdvisorError
+
+    try:
+        export_canvas(advisor.draft_canvas("We make pumps"), tmp_path / "local.pptx")
+        supported = True
+    except AdvisorError:
+        supported = False
+    reply = api.post("/v1/canvas", {"brief": "We make pumps"}, params={"format": "pptx"})
+    if not supported:
+        assert reply.status_code == 422 and ".pptx" in reply.json()["error"]["message"]
+        return
+    assert reply.status_code == 200, reply.text
+    assert reply.headers["content-type"].endswith("presentationml.presentation")
+    assert reply.content[:2] == b"PK"  # a zip package, as every .pptx is
+    pptx = pytest.importorskip("pptx")
+    (tmp_path / "served.pptx").write_bytes(reply.content)
+    deck = pptx.Presentation(str(tmp_path / "served.pptx"))
+    assert len(deck.slides) >= 1
+    texts = " ".join(t for slide in deck.slides for t in _shape_texts(slide.shapes))
+    assert "Revenue Streams" in texts
+
+
+def _shape_texts(shapes) -> Iterator[str]:
+    for shape in shapes:
+        if getattr(shape, "has_text_frame", False) and shape.has_text_frame:
+            yield shape.text_frame.text
+        if getattr(shape, "has_table", False) and shape.has_table:
+            yield from (cell.text for row in shape.table.rows for cell in row.cells)
+        if hasattr(shape, "shapes"):  # a group
+            yield from _shape_texts(shape.shapes)
