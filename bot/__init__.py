@@ -13,6 +13,7 @@ from bot.advisor import Advisor
 from bot.settings import Settings
 
 if TYPE_CHECKING:
+    from bot.canvas.compare import BlockDiff, CanvasDiff, compare_canvases
     from bot.canvas.export import (
         PNG_SIZE,
         canvas_to_json,
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
         canvas_to_png,
         export_canvas,
     )
+    from bot.canvas.pptx import canvas_pptx_bytes, canvas_to_pptx
     from bot.index.embedding import Embedder, load_embedder
     from bot.integrations.langchain import AdvisorAsk, AdvisorRetriever
     from bot.report.outline import BLOCK_TITLES, ReportIndex
@@ -31,6 +33,11 @@ _LAZY = {
     "canvas_to_markdown": "bot.canvas.export",
     "canvas_to_png": "bot.canvas.export",
     "export_canvas": "bot.canvas.export",
+    "BlockDiff": "bot.canvas.compare",
+    "CanvasDiff": "bot.canvas.compare",
+    "compare_canvases": "bot.canvas.compare",
+    "canvas_pptx_bytes": "bot.canvas.pptx",
+    "canvas_to_pptx": "bot.canvas.pptx",
     "Embedder": "bot.index.embedding",
     "load_embedder": "bot.index.embedding",
     "AdvisorAsk": "bot.integrations.langchain",
@@ -42,9 +49,9 @@ _LAZY = {
 
 __all__ = [
     "BLOCK_TITLES", "PNG_SIZE", "SUPPORTED_SUFFIXES", "Advisor", "AdvisorAsk", "AdvisorRetriever",
-    "Embedder", "ReportIndex",
-    "Settings", "canvas_to_json", "canvas_to_markdown", "canvas_to_png", "export_canvas",
-    "load_embedder",
+    "BlockDiff", "CanvasDiff", "Embedder", "ReportIndex", "Settings", "canvas_pptx_bytes",
+    "canvas_to_json", "canvas_to_markdown", "canvas_to_png", "canvas_to_pptx", "compare_canvases",
+    "export_canvas", "load_embedder",
 ]
 
 

@@ -1,4 +1,4 @@
-"""The `advisor` command: ingest, retrieve, ask, canvas, eval and ui."""
+"""The `advisor` command: ingest, retrieve, ask, canvas, eval, feedback and ui."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.errors import AdvisorError
 from bot.settings import Settings, load_settings
+from bot.workspace.commands import add_feedback_parser
 
 EXIT_ERROR = 1
 EXIT_PARTIAL = 3
@@ -67,17 +68,21 @@ def _run_each(
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from ingest.pipeline import ingest
 
-    report = ingest(settings, [Path(p) for p in args.paths] or None, show_progress=True)
+    if args.user is not None and not args.paths:
+        raise AdvisorError("--user NAME needs the files or folders to add to that user's space")
+    report = ingest(settings, [Path(p) for p in args.paths] or None, show_progress=True,
+                    user=args.user)
     for source, reason in report.failed:
         print(f"skipped {source}: {reason}", file=sys.stderr)
-    print(f"{report.summary()} ({settings.data_dir})")
+    space = f", private space of {args.user}" if args.user is not None else ""
+    print(f"{report.summary()} ({settings.data_dir}{space})")
     return EXIT_PARTIAL if report.partial else 0
 
 
 def cmd_retrieve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.advisor import Advisor
 
-    advisor = Advisor.from_settings(settings)
+    advisor = Advisor.from_settings(settings, user=args.user)
 
     def one(question: str) -> dict[str, Any]:
         hits = advisor.retrieve(question, args.k)
@@ -95,10 +100,13 @@ def cmd_retrieve(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.advisor import Advisor
 
-    advisor = Advisor.from_settings(settings)
+    advisor = Advisor.from_settings(settings, user=args.user)
 
-    def one(question: str) -> dict[str, Any]:
-        return advisor.ask(question).to_json()
+    def one(line: str) -> dict[str, Any]:
+        from bot.chat import parse_ask_line
+
+        question, history = parse_ask_line(line) if args.batch is not None else (line, None)
+        return advisor.ask(question, history).to_json()
 
     def show(result: dict[str, Any]) -> None:
         if result.get("notice"):
@@ -111,6 +119,13 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             print(f"[{cite['n']}] {cite['section']} ({cite['source']}{page})")
 
     return _run_each(args, "question", one, show)
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.advisor import Advisor
+    from bot.chat import interactive
+
+    return interactive(Advisor.from_settings(settings))
 
 
 def _read_input(name: str) -> str:
@@ -131,10 +146,10 @@ def cmd_canvas(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.out and args.batch is not None:
         raise AdvisorError("--out writes one canvas: use it without --batch")
-    kinds = (".md", ".markdown", ".json") + (() if args.gaps else (".png",))
+    kinds = (".md", ".markdown", ".json") + (() if args.gaps else (".png", ".pptx"))
     if args.out and Path(args.out).suffix.lower() not in kinds:
         raise AdvisorError(f"--out must end in {', '.join(kinds)}, not {args.out!r}")
-    advisor = Advisor.from_settings(settings)
+    advisor = Advisor.from_settings(settings, user=args.user)
     if args.gaps is not None:
         if args.brief is not None or args.batch is not None:
             raise AdvisorError("--gaps FILE analyses an existing canvas: give no brief or --batch")
@@ -175,6 +190,10 @@ def cmd_canvas(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    if args.from_feedback:
+        from bot.workspace.commands import cmd_eval_candidates
+
+        return cmd_eval_candidates(args, settings)
     from evals.run import run_eval
 
     out = Path(args.out) if args.out else None
@@ -186,7 +205,10 @@ def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
     if not app.is_file():
         raise AdvisorError(f"the Streamlit app is missing: {app}")
     env_dir = {"ADVISOR_DATA_DIR": str(settings.data_dir)}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app), *args.streamlit_args]
+    # People who are not developers get no developer toolbar (unless they ask for one).
+    toolbar = [] if any("toolbarMode" in a for a in args.streamlit_args) else [
+        "--client.toolbarMode", "minimal"]
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), *toolbar, *args.streamlit_args]
     proc = subprocess.Popen(cmd, env={**os.environ, **env_dir})
     # Stopping `advisor ui` stops the server too (SIGTERM is passed on; Ctrl-C reaches both).
     previous = signal.signal(signal.SIGTERM, lambda *_: proc.terminate())
@@ -223,29 +245,37 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="advisor", description=__doc__)
     common = _Parser(add_help=False)
     common.add_argument("--data-dir", help="where the index lives (env ADVISOR_DATA_DIR)")
+    per_user = _Parser(add_help=False)
+    per_user.add_argument("--user", metavar="NAME",
+                      help="a user's private space (with the shared index when reading)")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    p = sub.add_parser("ingest", parents=[common], help="index files or folders")
+    p = sub.add_parser("ingest", parents=[common, per_user], help="index files or folders")
     p.add_argument("paths", nargs="*", help="files or folders (default: corpus/)")
     p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("retrieve", parents=[common], help="ranked report chunks for a question")
+    p = sub.add_parser("retrieve", parents=[common, per_user],
+                       help="ranked report chunks for a question")
     p.add_argument("question", nargs="?")
     p.add_argument("-k", type=_positive_int, default=5, help="number of hits (default 5)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--batch", metavar="FILE", help="one question per line; JSON lines out")
     p.set_defaults(func=cmd_retrieve)
 
-    p = sub.add_parser("ask", parents=[common], help="a grounded answer with citations")
+    p = sub.add_parser("ask", parents=[common, per_user], help="a grounded answer with citations")
     p.add_argument("question", nargs="?")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--batch", metavar="FILE", help="one question per line; JSON lines out")
+    p.add_argument("--batch", metavar="FILE",
+                   help="one question (or JSON {question, history}) per line; JSON lines out")
     p.set_defaults(func=cmd_ask)
 
-    p = sub.add_parser("canvas", parents=[common], help="draft a Business Model Canvas")
+    p = sub.add_parser("chat", parents=[common], help="a conversation in the terminal")
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("canvas", parents=[common, per_user], help="draft a Business Model Canvas")
     p.add_argument("brief", nargs="?", help="a short description of your company")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--out", metavar="FILE", help="write the canvas to FILE.md, .json or .png")
+    p.add_argument("--out", metavar="FILE", help="write FILE.md, .json, .png or .pptx")
     p.add_argument("--batch", metavar="FILE", help="one brief per line; JSON lines out")
     p.add_argument("--refine", metavar="TEXT", action="append",
                    help="re-draft the blocks this instruction is about (repeatable)")
@@ -260,7 +290,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="answer backend to evaluate (default: ADVISOR_BACKEND)")
     p.add_argument("--subset", action="store_true", help="only the fast CI subset of the gold set")
     p.add_argument("--out", metavar="DIR", help="results folder (default evals/results/<time>/)")
+    p.add_argument("--from-feedback", metavar="FILE", help="write thumbs-down answers as "
+                   "candidate eval questions (JSON lines, '-' for stdout) instead of evaluating")
     p.set_defaults(func=cmd_eval)
+    add_feedback_parser(sub, common)
 
     p = sub.add_parser("ui", parents=[common], help="start the Streamlit app")
     p.add_argument("streamlit_args", nargs=argparse.REMAINDER,

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.errors import AdvisorError
 
@@ -44,6 +44,34 @@ class Settings(BaseSettings):
     )
     chroma_host: str = Field(default="127.0.0.1", description="Chroma server host (store=http).")
     chroma_port: int = Field(default=8000, description="Chroma server port (store=http).")
+    chroma_token: str = Field(
+        default="",
+        description="Bearer token sent to the Chroma server as `Authorization: Bearer TOKEN` "
+        "(checked by a proxy such as nginx in front of `chroma run`).",
+    )
+    chroma_headers: dict[str, str] = Field(
+        default_factory=dict,
+        description='Extra HTTP headers for the Chroma server, as JSON: {"X-Api-Key": "..."}.',
+    )
+    chroma_ssl: bool = Field(
+        default=False, description="Talk to the Chroma server over HTTPS (store=http)."
+    )
+    chroma_ca_file: str = Field(
+        default="",
+        description="PEM file of the CA that signed the Chroma server's certificate; empty "
+        "means the system's trusted CAs.",
+    )
+    admins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Emails of the users who may add to or remove from the shared index "
+        "(comma-separated). Everyone else uploads to their own private space.",
+    )
+    upload_max_mb: float = Field(
+        default=20.0, gt=0, description="Largest file a user may upload, in MB."
+    )
+    user_quota_mb: float = Field(
+        default=100.0, gt=0, description="Most MB of uploads one user's private space may hold."
+    )
     embedding_model: str = Field(
         default="",
         description="Folder of a sentence-transformers model; empty means the packaged MiniLM.",
@@ -125,6 +153,12 @@ class Settings(BaseSettings):
         default=8401, ge=1, le=65535,
         description="Port of `advisor mcp --http` (MCP over streamable HTTP).",
     )
+    db_url: str = Field(
+        default="",
+        description="SQLAlchemy URL of the workspace database (conversations, canvases, "
+        "feedback); empty means SQLite at <data_dir>/workspace.db. PostgreSQL: "
+        "postgresql+psycopg://user:password@host/dbname.",
+    )
     llm: Any = Field(
         default=None,
         exclude=True,
@@ -135,6 +169,19 @@ class Settings(BaseSettings):
     @classmethod
     def _expand(cls, value: object) -> object:
         return Path(value).expanduser() if isinstance(value, str) else value
+
+    def workspace_url(self) -> str:
+        """The workspace database URL: db_url, else SQLite in the data directory."""
+        return self.db_url or f"sqlite:///{(self.data_dir / 'workspace.db').resolve()}"
+
+    @field_validator("admins", mode="before")
+    @classmethod
+    def _split_admins(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.split(",")
+        if isinstance(value, list | tuple):
+            return [str(v).strip().lower() for v in value if str(v).strip()]
+        return value
 
     def model_path(self) -> str:
         """The embedding model folder to load."""

@@ -1,4 +1,5 @@
-"""Benchmarks (`make bench`): ingest cold and warm, stage latencies, CLI start, baseline, scale."""
+"""Benchmarks (`make bench`): ingest cold and warm, stage latencies, CLI start, the speed goals
+(cold ask, first canvas, embedding throughput, web app; evals.speed), baseline, scale."""
 
 from __future__ import annotations
 
@@ -125,7 +126,28 @@ def bench_canvas(advisor: Advisor, briefs: list[str], repeats: int = 3) -> dict[
             "canvas_p95_ms": lat["p95_ms"], "canvas_n": lat["n"]}
 
 
-def run_all(baseline: bool = True, cli: bool = True, say=print) -> dict[str, object]:
+def bench_speed(advisor: Advisor, data_dir: Path, ui: bool, say=print) -> dict[str, object]:
+    """The figures with goals (evals.speed): cold ask, first canvas, embedding, web app."""
+    from evals import speed
+
+    out: dict[str, object] = {}
+    say("bench: cold ask and first canvas in fresh processes")
+    out.update(speed.cold_ask(data_dir))
+    out.update(speed.first_canvas(data_dir))
+    say("bench: embedding throughput, ONNX vs sentence-transformers")
+    texts = [f"{c.text} ({i})" for i in range(3) for c in advisor.retriever.chunks()]
+    out.update(speed.embed_throughput(texts))
+    say("bench: whole-ingest throughput, ONNX vs sentence-transformers")
+    out.update(speed.ingest_throughput())
+    if ui:
+        say("bench: web app in headless Chromium")
+        out.update(speed.web_app(data_dir))
+    return out
+
+
+def run_all(
+    baseline: bool = True, cli: bool = True, say=print, ui: bool = True
+) -> dict[str, object]:
     """Everything `make bench` measures, on one temporary index of the report."""
     # Other work on the machine slows every figure: record how busy it was.
     results: dict[str, object] = {"cpus": os.cpu_count(), "load_avg_1m": os.getloadavg()[0]}
@@ -153,6 +175,7 @@ def run_all(baseline: bool = True, cli: bool = True, say=print) -> dict[str, obj
         if cli:
             say("bench: CLI cold start")
             results.update(bench_cli(local.data_dir))
+            results.update(bench_speed(advisor, local.data_dir, ui, say))
         if baseline:
             say("bench: tutorial recipe vs advisor retrieval on the gold set")
             from evals.baseline import compare
@@ -162,10 +185,20 @@ def run_all(baseline: bool = True, cli: bool = True, say=print) -> dict[str, obj
 
 
 def _print(results: dict[str, object]) -> None:
+    from evals.speed import GOALS, goal_table
+
     for key, value in results.items():
-        if isinstance(value, dict):
+        if isinstance(value, dict) or key in GOALS:
             continue
         print(f"{key:28s} {value:14.2f}" if isinstance(value, float) else f"{key:28s} {value:>14}")
+    if any(key in results for key in GOALS):
+        print("\ngoals (issue 15)")
+        print(goal_table(results))
+    if isinstance(results.get("baseline"), dict):
+        base = results["baseline"]
+        assert isinstance(base, dict)
+        print(f"retrieve p50 in this run: advisor {base['advisor']['retrieve_p50_ms']:.1f} ms, "
+              f"tutorial recipe {base['tutorial']['retrieve_p50_ms']:.1f} ms")
     if "baseline" in results:
         from evals.baseline import table
 
@@ -199,13 +232,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="vectors for the scale run: real model, random projection, or "
                              "real when it fits the time budget (default)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the tutorial recipe")
+    parser.add_argument("--no-ui", action="store_true", help="skip the browser measurements")
     parser.add_argument("--out", metavar="FILE", help="also write the results as JSON here")
     args = parser.parse_args(argv)
 
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
-    results = run_all(baseline=not args.no_baseline, say=say)
+    results = run_all(baseline=not args.no_baseline, say=say, ui=not args.no_ui)
     if args.scale:
         from evals.scale import run as run_scale
 

@@ -224,6 +224,16 @@ def run_suite(
         extra["canvases"] = {k: v for k, v in canvases.items() if k not in metrics}
         parts.append("canvases")
 
+    if not subset:
+        say("advisor kinds: realistic questions by kind, both halves")
+        kinds = _guarded(errors, "advisor_kinds", _kinds, timed)
+        if kinds is not None:
+            for split, rates in kinds["rates"].items():
+                if split in ("tune", "report"):
+                    metrics.update({f"kind_{k}_{split}": v for k, v in rates.items()})
+            extra["advisor_kinds"] = kinds["rows"]
+            parts.append("advisor_kinds")
+
     backend = _backend_name(advisor)
     if whole_report is None:
         whole_report = backend != "evidence"
@@ -236,6 +246,8 @@ def run_suite(
         )
 
     latency = {stage: latency_summary(times) for stage, times in timed.times.items() if times}
+    if backend == "evidence" and "ask" in latency:
+        metrics["ask_p50_ms"] = latency["ask"].get("p50_ms")
     info = {
         "timestamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "subset": subset,
@@ -254,6 +266,12 @@ def run_suite(
         by_category=_by_category(rows),
         extra={k: v for k, v in extra.items() if k != "retrieval"},
     )
+
+
+def _kinds(timed: Timed) -> dict[str, Any]:
+    from evals.advisor_eval import evaluate, load_questions
+
+    return evaluate(timed, load_questions())
 
 
 def _guarded(errors: dict[str, str], part: str, fn: Callable[..., Any], *args: Any) -> Any:

@@ -38,6 +38,11 @@ THRESHOLDS: tuple[Threshold, ...] = (
     Threshold("canvas_archetype_match", ">=", 0.8, "canvas archetype match (4 of 5)"),
     Threshold("canvas_nine_blocks", ">=", 1.0, "canvases with all nine blocks"),
     Threshold("canvas_valid_citations", ">=", 1.0, "canvases whose citations are all valid"),
+    # Realistic questions by kind, on the half of evals/advisor_questions.jsonl kept for reporting.
+    *(Threshold(f"kind_{kind}_report", ">=", 0.9, f"{kind} questions passed (report half)")
+      for kind in ("enumerate", "overview", "advise", "risks", "partial", "followup")),
+    Threshold("kind_offtopic_report", ">=", 1.0, "off-topic questions refused (report half)"),
+    Threshold("ask_p50_ms", "<", 50, "warm evidence-mode ask p50, ms"),
 )
 
 BY_METRIC: dict[str, Threshold] = {t.metric: t for t in THRESHOLDS}

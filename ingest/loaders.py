@@ -1,4 +1,6 @@
-"""Turn one source file (Markdown, text, PDF, DOCX, HTML) into heading-path Blocks.
+"""Turn one source file (Markdown, text, PDF, DOCX, PPTX, HTML) into heading-path Blocks.
+
+PDFs (with OCR of scanned pages) live in ingest.pdf, slide decks in ingest.slides.
 
 Every failure a user can fix (wrong format, corrupt, encrypted, too big, not UTF-8, no text)
 surfaces as a one-line IngestError naming the file, never as a library traceback.
@@ -6,7 +8,6 @@ surfaces as a one-line IngestError naming the file, never as a library traceback
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -16,17 +17,18 @@ from bs4.element import CData
 from docx import Document
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
-from pypdf import PasswordType, PdfReader
 
 from bot.errors import IngestError
+from ingest.common import file_error as _error
+from ingest.common import normalise as _normalise
+from ingest.common import reason as _reason
+from ingest.common import stem_title
+from ingest.pdf import load_pdf
+from ingest.slides import load_pptx
 from ingest.types import Block
 
-# pypdf logs repair notes ("EOF marker not found") that would print as extra stderr lines
-# beside the one-line error; damaged PDFs are reported through IngestError instead.
-logging.getLogger("pypdf").addHandler(logging.NullHandler())
-
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
-    {".md", ".markdown", ".txt", ".pdf", ".docx", ".html", ".htm"}
+    {".md", ".markdown", ".txt", ".pdf", ".docx", ".pptx", ".html", ".htm"}
 )
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
@@ -42,23 +44,6 @@ _HTML_BLOCKS = frozenset(
 )
 _CELLS = ["td", "th"]
 _HTML_PARAGRAPHS = frozenset({"p", "blockquote", "ul", "ol", "table", "pre", "dl"})
-
-
-def _error(path: Path, problem: str) -> IngestError:
-    """A one-line IngestError naming the file."""
-    message = f"{path}: {problem}"
-    return IngestError(message.replace("\r", " ").replace("\n", " "))
-
-
-def _reason(exc: BaseException) -> str:
-    """A short one-line description of a library exception."""
-    return f"{type(exc).__name__}: {' '.join(str(exc).split())[:120]}".rstrip(": ")
-
-
-def _normalise(text: str) -> str:
-    """Strip trailing whitespace per line, collapse runs of blank lines to one, trim ends."""
-    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
 
 
 def _read_text(path: Path) -> str:
@@ -163,26 +148,6 @@ def _load_txt(path: Path) -> list[Block]:
     paragraphs = re.split(r"\n\s*\n", _normalise(_read_text(path)))
     text = "\n\n".join(p for p in paragraphs if p.strip())
     return [Block(path=(), text=text)] if text else []
-
-
-def _load_pdf(path: Path) -> list[Block]:
-    encrypted = False
-    try:
-        reader = PdfReader(path)
-        encrypted = reader.is_encrypted
-        if encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
-            raise _error(path, "is a password-protected PDF; remove the password and re-export it")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except IngestError:
-        raise
-    except Exception as exc:  # pypdf raises many types on damaged or unsupported input
-        problem = "an encrypted PDF that could not be opened" if encrypted else "a corrupt PDF"
-        raise _error(path, f"is {problem} ({_reason(exc)}); re-export or repair it") from exc
-    return [
-        Block(path=(), text=_normalise(text), page=number)
-        for number, text in enumerate(pages, start=1)
-        if text.strip()
-    ]
 
 
 def _docx_row(cells: Iterable[_Cell]) -> str:
@@ -298,8 +263,9 @@ _LOADERS: dict[str, Callable[[Path], list[Block]]] = {
     ".md": _load_markdown,
     ".markdown": _load_markdown,
     ".txt": _load_txt,
-    ".pdf": _load_pdf,
+    ".pdf": load_pdf,
     ".docx": _load_docx,
+    ".pptx": load_pptx,
     ".html": _load_html,
     ".htm": _load_html,
 }
@@ -324,7 +290,7 @@ def load_file(path: Path) -> list[Block]:
     except OSError as exc:
         raise _error(path, f"cannot be read ({exc.strerror or _reason(exc)})") from exc
     if not blocks:
-        raise _error(path, "has no text (empty, or only images/scans, which are not supported)")
+        raise _error(path, "has no text (empty, or images in which OCR found no words)")
     return blocks
 
 
@@ -340,4 +306,4 @@ def title_of(path: Path, blocks: list[Block]) -> str:
     for block in blocks:
         if block.path:
             return block.path[0]
-    return " ".join(path.stem.replace("-", " ").replace("_", " ").split()) or path.name
+    return stem_title(path)

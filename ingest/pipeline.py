@@ -15,15 +15,17 @@ from tqdm import tqdm
 from bot.errors import AdvisorError, IngestError, StoreMissingError
 from bot.index.embedding import Embedder, load_embedder, token_counter
 from bot.index.lexical import LexicalIndex
+from bot.index.onnx_export import ensure_onnx
 from bot.index.retrieval import lexical_dir
-from bot.index.store import IndexState, Store, collection_name
+from bot.index.store import IndexState, Store
 from bot.settings import Settings
 from bot.types import Chunk
 from ingest.chunker import chunk_blocks
 from ingest.loaders import SUPPORTED_SUFFIXES, load_file, title_of
+from ingest.precompute import save_canvas_vectors
 
 Progress = Callable[[str, int, int], None]
-EMBED_BATCH = 64
+EMBED_BATCH = 64  # chunks per embed call (and per progress-bar step)
 
 
 @dataclass(frozen=True)
@@ -119,8 +121,13 @@ def ingest(
     embedder: Embedder | None = None,
     show_progress: bool = True,
     progress: Progress | None = None,
+    user: str | None = None,
 ) -> IngestReport:
-    """Index files and folders; unchanged content is not embedded again."""
+    """Index files and folders; unchanged content is not embedded again.
+
+    With `user`, into that user's private space (its own generations); the shared index is
+    never touched.
+    """
     targets = [Path(p) for p in paths] if paths else [settings.corpus_dir]
     files, scopes, failed = discover(targets)
     count = token_counter(settings.model_path())
@@ -139,7 +146,7 @@ def ingest(
     if files and not loaded:
         reasons = "; ".join(msg for _, msg in failed[:3])
         raise IngestError(f"no file could be indexed: {reasons}")
-    store = Store(settings)
+    store = Store(settings, user=user)
     with ingest_lock(store.data_dir):
         return _commit(settings, store, loaded, scopes, failed, embedder, show_progress, progress)
 
@@ -181,7 +188,7 @@ def _commit(
         old_ids = set()
     fresh = {c.id: c for chunks in loaded.values() for c in chunks if c.id not in old_ids}
     generation = store.next_generation(old)
-    name = collection_name(generation)
+    name = store.collection_name(generation)
     col = store.collection(name, create=True)
     try:
         all_chunks: list[Chunk] = []
@@ -192,7 +199,9 @@ def _commit(
                 all_chunks.extend(chunks)
         todo = [fresh[cid] for cid in sorted(fresh) if cid in wanted]
         if todo:
-            model_ = embedder or load_embedder(model)
+            if embedder is None:
+                ensure_onnx(model, store.data_dir, local=True)
+            model_ = embedder or load_embedder(model, store.data_dir)
             with _bar(len(todo), "embedding", show_progress) as bar:
                 for start in range(0, len(todo), EMBED_BATCH):
                     part = todo[start : start + EMBED_BATCH]
@@ -204,7 +213,11 @@ def _commit(
                         progress("embed", min(start + EMBED_BATCH, len(todo)), len(todo))
         if not all_chunks:
             raise IngestError("nothing to index: every file is empty or was removed")
-        LexicalIndex.build(all_chunks).save(lexical_dir(store.data_dir, name))
+        folder = lexical_dir(store.data_dir, name)
+        LexicalIndex.build(all_chunks).save(folder)
+        previous = lexical_dir(store.data_dir, old.collection) if old else None
+        model_ = embedder or load_embedder(model, store.data_dir)
+        save_canvas_vectors(all_chunks, model_, folder, previous)
         state = IndexState(
             generation=generation,
             collection=name,

@@ -76,7 +76,7 @@ def test_model_refusal_reply_gives_the_refusal_phrase(corpus_settings, embedder)
     items = list(advisor.stream(QUESTION))
     answer = items[-1]
     assert isinstance(answer, Answer)
-    assert answer.refused and answer.text == REFUSAL and answer.citations == ()
+    assert answer.refused and answer.text.endswith(REFUSAL) and answer.citations == ()
     assert not any(NOT_IN_REPORT in i for i in items[:-1] if isinstance(i, str))
 
 
@@ -84,7 +84,7 @@ def test_off_topic_question_is_refused_without_calling_the_model(corpus_settings
     fake = FakeChat("def sort(xs): return sorted(xs) [1]")
     advisor = _advisor(corpus_settings, embedder, fake)
     answer = advisor.ask("Write a Python function to sort a list.")
-    assert answer.refused and answer.text == REFUSAL
+    assert answer.refused and answer.text.endswith(REFUSAL)
     assert fake.calls == []
 
 

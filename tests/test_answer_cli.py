@@ -42,7 +42,8 @@ def test_ask_batch_and_refusal(corpus_settings, tmp_path):
     proc = run_cli("ask", "--batch", str(batch), data_dir=corpus_settings.data_dir)
     assert proc.returncode == 0, proc.stderr
     first, second = (json.loads(line) for line in proc.stdout.splitlines())
-    assert first["refused"] is True and first["answer"] == REFUSAL and first["citations"] == []
+    assert first["refused"] is True and first["answer"].endswith(REFUSAL)
+    assert first["citations"] == []
     assert second["refused"] is False and "Romero" in second["answer"]
 
 

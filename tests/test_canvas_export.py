@@ -54,7 +54,8 @@ def test_json_export_matches_contract(canvas, tmp_path):
     for bullets in data["blocks"].values():
         assert bullets
         for bullet in bullets:
-            assert bullet["text"] and bullet["citations"]
+            assert bullet["text"] and bullet["origin"] in ("report", "brief")
+            assert bullet["citations"] or bullet["origin"] == "brief"
             assert all(CITATION_KEYS <= c.keys() for c in bullet["citations"])
 
 

@@ -65,7 +65,7 @@ def test_llm_draft_rewrites_and_cites(corpus_settings, embedder, advisor):
     assert canvas.archetypes[0].name == "servitised"
     live = {c.id: c for c in advisor.retriever.chunks()}
     for key in CANVAS_BLOCKS:
-        bullets = canvas.block(key).bullets
+        bullets = tuple(b for b in canvas.block(key).bullets if b.origin != "brief")
         assert bullets and bullets[0].text.startswith("For our pump fleet: ")
         for bullet in bullets:
             for c in bullet.citations:
@@ -111,7 +111,7 @@ def test_unreadable_reply_falls_back_and_partial_reply_keeps_evidence(
     reply += f"2. Pay-per-use billing for each cubic metre pumped [{min(numbers)}]\n"
     partial = fake_advisor(corpus_settings, embedder, FakeChat(reply)).draft_canvas(PUMP)
     assert partial.mode == "fake" and "Key Partners" in (partial.notice or "")
-    revenue = partial.block("revenue_streams").bullets
+    revenue = tuple(b for b in partial.block("revenue_streams").bullets if b.origin != "brief")
     assert [b.from_report for b in revenue] == [False, True]
     assert revenue[1].citations[0].chunk.section.endswith("Revenue Streams")
     for key in CANVAS_BLOCKS[:-1]:

@@ -49,7 +49,7 @@ def test_openai_backend_through_llama_server(llama_server, corpus_settings, embe
     assert reply.strip(), "the server produced text"
 
     answer = advisor.ask(QUESTION)
-    assert not answer.refused or answer.text == REFUSAL
+    assert not answer.refused or answer.text.endswith(REFUSAL)
     if not answer.refused:
         assert answer.mode in ("openai", "evidence-fallback")
         _check_grounded(advisor, answer)

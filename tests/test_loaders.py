@@ -370,6 +370,6 @@ def test_missing_file_is_an_ingest_error(tmp_path: Path) -> None:
 
 def test_supported_suffixes_are_exactly_the_documented_ones() -> None:
     assert SUPPORTED_SUFFIXES == frozenset(
-        {".md", ".markdown", ".txt", ".pdf", ".docx", ".html", ".htm"}
+        {".md", ".markdown", ".txt", ".pdf", ".docx", ".pptx", ".html", ".htm"}
     )
     assert loaders.MAX_FILE_BYTES == 20 * 1024 * 1024

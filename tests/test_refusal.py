@@ -77,7 +77,7 @@ def test_gold_out_of_scope_refused_and_answerable_answered(advisor):
         answer = advisor.ask(q.question)
         assert answer.refused is (not q.answerable), (q.id, answer.text[:120])
         if answer.refused:
-            assert answer.text == REFUSAL and answer.citations == ()
+            assert answer.text.endswith(REFUSAL) and answer.citations == ()
 
 
 @pytest.mark.parametrize("question", HELD_OUT_IN_SCOPE)
@@ -90,4 +90,5 @@ def test_held_out_report_questions_are_answered(advisor, question):
 @pytest.mark.parametrize("question", HELD_OUT_OFF_TOPIC)
 def test_held_out_off_topic_questions_are_refused(advisor, question):
     answer = advisor.ask(question)
-    assert answer.refused and answer.text == REFUSAL, advisor.answerer.prepare(question).scope
+    scope = advisor.answerer.prepare(question).scope
+    assert answer.refused and answer.text.endswith(REFUSAL), scope

@@ -11,23 +11,31 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui.auth import render_account, require_sign_in
 from ui.sidebar import render_sidebar
 
 HERE = Path(__file__).resolve().parent
 
-st.set_page_config(
-    page_title="Manufacturing Business Model Advisor",
-    page_icon=":material/factory:",
-    layout="wide",
-)
 
-pages = [
-    st.Page(HERE / "chat.py", title="Chat", icon=":material/chat:", default=True),
-    st.Page(HERE / "canvas_page.py", title="Canvas", icon=":material/dashboard:",
-            url_path="canvas"),
-    st.Page(HERE / "report_page.py", title="Report", icon=":material/menu_book:",
-            url_path="report"),
-]
-page = st.navigation(pages, position="top")
-render_sidebar()
-page.run()
+def render_app() -> None:
+    """The whole app for one run: page setup, navigation, sidebar, the chosen page."""
+    st.set_page_config(
+        page_title="Manufacturing Business Model Advisor",
+        page_icon=":material/factory:",
+        layout="wide",
+    )
+    require_sign_in()  # with [auth] in secrets.toml, nothing below is shown before sign-in
+    pages = [
+        st.Page(HERE / "chat.py", title="Chat", icon=":material/chat:", default=True),
+        st.Page(HERE / "canvas_page.py", title="Canvas", icon=":material/dashboard:",
+                url_path="canvas"),
+        st.Page(HERE / "report_page.py", title="Report", icon=":material/menu_book:",
+                url_path="report"),
+    ]
+    page = st.navigation(pages, position="top")
+    render_account()
+    render_sidebar()
+    page.run()
+
+
+render_app()

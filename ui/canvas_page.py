@@ -1,5 +1,5 @@
 """Canvas page: draft a Business Model Canvas from a company brief, edit it, refine it, export it,
-and find the gaps in a canvas of your own."""
+keep every version, compare versions, and find the gaps in a canvas of your own."""
 
 from __future__ import annotations
 
@@ -11,8 +11,17 @@ from pathlib import Path
 
 import streamlit as st
 
-from bot import BLOCK_TITLES, canvas_to_json, canvas_to_markdown, canvas_to_png
+from bot import BLOCK_TITLES, canvas_pptx_bytes, canvas_to_json, canvas_to_markdown, canvas_to_png
 from bot.types import CANVAS_BLOCKS, Bullet, Canvas, CanvasBlock
+from ui.answer_extras import BRIEF_FROM_CHAT, BRIEF_KEY, render_feedback
+from ui.canvas_history import (
+    current_canvas,
+    open_canvas,
+    render_picker,
+    render_saved_gaps,
+    render_versions,
+    save_canvas,
+)
 from ui.components import (
     DOWNLOAD,
     BulletRenderer,
@@ -24,23 +33,18 @@ from ui.components import (
     nine_box,
 )
 from ui.sidebar import set_notice
-from ui.state import current_advisor, session_list
+from ui.state import current_advisor
 
-CANVAS_KEY = "canvas"
-EDITED_KEY = "canvas-edited"
+PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 EXAMPLE_BRIEF = (
     "We build industrial compressors and want to sell compressed air as a service, "
     "billed per cubic metre, with remote monitoring and predictive maintenance."
 )
 
 
-def _canvas() -> Canvas | None:
-    value = st.session_state.get(CANVAS_KEY)
-    return value if isinstance(value, Canvas) else None
-
-
-def _store(canvas: Canvas) -> None:
-    st.session_state[CANVAS_KEY] = canvas
+def _store(canvas: Canvas, action: str, detail: str = "") -> None:
+    """Keep the canvas as a new version (draft, refine, edit, redraft)."""
+    save_canvas(canvas, action, detail)
     set_notice(canvas.notice)
 
 
@@ -51,7 +55,8 @@ def edit_bullet(canvas: Canvas, key: str, index: int, text: str) -> Canvas:
         if block.key == key:
             bullets = list(block.bullets)
             old = bullets[index]
-            bullets[index] = Bullet(text=text, citations=old.citations, from_report=False)
+            bullets[index] = Bullet(text=text, citations=old.citations, from_report=False,
+                                    origin="brief" if old.origin == "brief" else "edited")
             block = CanvasBlock(key=block.key, bullets=tuple(bullets), note=block.note)
         blocks.append(block)
     return replace(canvas, blocks=tuple(blocks))
@@ -66,8 +71,7 @@ def _draw_block(canvas: Canvas) -> BulletRenderer:
         note = canvas.block(key).note
         if note:
             st.caption(md_escape(note))
-        edited = session_list(EDITED_KEY)
-        st.markdown("\n".join(bullet_line(b, edited=(key, b.text) in edited) for b in bullets))
+        st.markdown("\n".join(bullet_line(b, edited=b.origin == "edited") for b in bullets))
         cites = {c.n: c for b in bullets for c in b.citations}
         citation_chips([cites[n] for n in sorted(cites)], key=f"canvas-{key}", compact=True)
 
@@ -100,8 +104,8 @@ def render_editor(canvas: Canvas) -> None:
                                  key=f"edit-text-{key}-{index}")
             if st.button("Save the bullet", key="edit-save"):
                 if text.strip():
-                    _store(edit_bullet(canvas, key, index, text.strip()))
-                    session_list(EDITED_KEY).append((key, text.strip()))
+                    _store(edit_bullet(canvas, key, index, text.strip()), "edit",
+                           f"{BLOCK_TITLES[key]}: {text.strip()}")
                     st.rerun()
                 st.error("A bullet needs some text.")
     with refine, st.container(border=True):
@@ -114,7 +118,21 @@ def render_editor(canvas: Canvas) -> None:
             instruction = f"{BLOCK_TITLES[key]}: {wish.strip() or 'another take'}"
             try:
                 with st.spinner("Re-drafting…"):
-                    _store(current_advisor().refine_canvas(canvas, instruction))
+                    _store(current_advisor().refine_canvas(canvas, instruction), "redraft",
+                           instruction)
+            except Exception as exc:  # shown as one line, whatever failed
+                st.error(error_line(exc))
+            else:
+                st.rerun()
+    with st.form("refine-form", border=True):
+        st.markdown("**Refine the whole canvas**")
+        wish = st.text_input("Instruction", key="refine-all-text",
+                             placeholder="e.g. make revenue more subscription-based")
+        if st.form_submit_button("Refine", type="primary") and wish.strip():
+            try:
+                with st.spinner("Refining…"):
+                    _store(current_advisor().refine_canvas(canvas, wish.strip()), "refine",
+                           wish.strip())
             except Exception as exc:  # shown as one line, whatever failed
                 st.error(error_line(exc))
             else:
@@ -143,6 +161,13 @@ def render_downloads(canvas: Canvas) -> None:
         else:
             st.download_button("PNG", png, key="dl-png", file_name="canvas.png",
                                mime="image/png", icon=DOWNLOAD, on_click="ignore")
+        try:
+            deck = canvas_pptx_bytes(canvas)
+        except Exception as exc:  # shown as one line, whatever failed
+            st.caption("PowerPoint unavailable: " + error_line(exc))
+        else:
+            st.download_button("PowerPoint", deck, key="dl-pptx", file_name="canvas.pptx",
+                               mime=PPTX_MIME, icon=DOWNLOAD, on_click="ignore")
 
 
 def render_gaps() -> None:
@@ -186,25 +211,35 @@ def render_gaps() -> None:
 
 def render() -> None:
     st.title("Draft a Business Model Canvas")
+    from_chat = st.session_state.pop(BRIEF_FROM_CHAT, False)
+    if from_chat:
+        open_canvas(None)
+    render_picker()
+    st.session_state.setdefault(BRIEF_KEY, EXAMPLE_BRIEF)
+    if from_chat:
+        st.info("The brief below comes from your question in the chat: press *Draft the canvas*.",
+                icon=":material/info:")
     left, right = st.columns([3, 2], gap="large")
     with left, st.form("brief-form", border=False):
         brief = st.text_area("Describe your company and what you want to change",
-                             value=EXAMPLE_BRIEF, height=110, key="canvas-brief")
+                             height=110, key=BRIEF_KEY)
         drafted = st.form_submit_button("Draft the canvas", type="primary")
     if drafted:
         try:
             with st.spinner("Drafting from the report…"):
-                _store(current_advisor().draft_canvas(brief))
-            session_list(EDITED_KEY).clear()
+                _store(current_advisor().draft_canvas(brief), "draft")
         except Exception as exc:  # shown as one line, whatever failed
             st.error(error_line(exc))
-    canvas = _canvas()
+    canvas, number = current_canvas()
+    canvas_id = st.session_state.get("canvas-id")
     if canvas is not None:
         with right:
             render_archetypes(canvas)
         if canvas.notice:
             st.warning(md_escape(canvas.notice), icon=":material/warning:")
-        st.caption(md_escape(mode_label(canvas.mode)) + " · every bullet cites its source")
+        version = f" · version {number}" if number else ""
+        st.caption(md_escape(mode_label(canvas.mode)) + " · every bullet cites its source"
+                   + version)
         nine_box(_blocks(canvas), prefix="canvas", render=_draw_block(canvas))
         if canvas.recommendations:
             with st.expander("Recommendations from the report for this brief"):
@@ -213,7 +248,13 @@ def render() -> None:
                 cites = {c.n: c for r in canvas.recommendations for c in r.citations}
                 citation_chips([cites[n] for n in sorted(cites)], key="canvas-recs")
         render_downloads(canvas)
+        if isinstance(canvas_id, str) and number:
+            render_feedback("canvas", canvas_id, key=f"canvas-{canvas_id}-{number}",
+                            canvas_version=number)
         render_editor(canvas)
+        if isinstance(canvas_id, str) and number:
+            render_versions(canvas_id)
+            render_saved_gaps(canvas_id, number, canvas)
     st.divider()
     render_gaps()
 

@@ -1,32 +1,31 @@
-"""Chat page: questions and streamed, cited answers; follow-ups carry the conversation."""
+"""Chat page: questions and streamed, cited answers; follow-ups carry the conversation, which
+is saved as it happens and listed in the sidebar."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
 
 from bot.types import Answer
+from ui.answer_extras import PENDING, plan_line, render_extras
 from ui.components import DOWNLOAD, citation_chips, error_line, md_escape, mode_label, safe_markdown
-from ui.sidebar import set_notice
-from ui.state import current_advisor, session_list
+from ui.conversations import Turn, load_turns, open_conversation, save_turn
+from ui.sidebar import backend_name, set_notice
+from ui.state import current_advisor
 
-TURNS = "chat-turns"
-EXAMPLES = (
-    "What revenue streams suit a servitised business model?",
-    "Which key partners does a circular business model need?",
-    "What are the challenges of business model innovation?",
+__all__ = ["Turn", "history", "render", "transcript"]
+EXAMPLES = ("What revenue streams suit a servitised business model?",)
+PAGES = (
+    ("Chat", ":material/chat:", "Ask the report anything about new business models for "
+     "manufacturing. Every answer cites the report sections it uses.", None),
+    ("Canvas", ":material/dashboard:", "Describe your company and get a Business Model Canvas "
+     "drafted from the report's six models; edit it, compare versions, export it to PowerPoint.",
+     "canvas_page.py"),
+    ("Report", ":material/menu_book:", "Browse the report: its six business model canvases, "
+     "innovation trends and ten key recommendations.", "report_page.py"),
 )
-
-
-@dataclass(frozen=True)
-class Turn:
-    """One question and the answer it got."""
-
-    question: str
-    answer: Answer
 
 
 def history(turns: list[Turn]) -> list[dict[str, str]]:
@@ -55,7 +54,10 @@ def transcript(turns: list[Turn]) -> str:
 
 
 def render_answer(answer: Answer, key: str, streamed: bool = False) -> None:
-    """An answer's text (unless it was just streamed), notice, citations and mode."""
+    """How the question was read, the answer's text (unless it was just streamed), notice,
+    citations and mode."""
+    if answer.plan is not None and not answer.refused and not streamed:
+        st.caption(md_escape(plan_line(answer.plan)))
     if answer.refused:
         st.warning(safe_markdown(answer.text), icon=":material/block:")
     elif not streamed:
@@ -87,6 +89,22 @@ class StreamedAnswer:
                 yield event
 
 
+def render_empty_state() -> None:
+    """What the three pages are for, with one click to each."""
+    st.markdown("**Three ways to use the advisor**")
+    columns = st.columns(3, gap="medium")
+    for column, (name, icon, text, page) in zip(columns, PAGES, strict=True):
+        with column, st.container(border=True, key=f"start-{name.lower()}", height="stretch"):
+            st.markdown(f"#### {name}")
+            st.caption(text)
+            if page is None:
+                if st.button(f"Ask: {EXAMPLES[0]}", key="start-ask", icon=icon, type="primary"):
+                    st.session_state[PENDING] = EXAMPLES[0]
+                    st.rerun()
+            elif st.button(f"Open {name}", key=f"start-{name.lower()}-go", icon=icon):
+                st.switch_page(page)
+
+
 def _respond(question: str, turns: list[Turn]) -> Answer | None:
     """Stream the answer into the page; None (with the error shown) if it failed."""
     try:
@@ -116,11 +134,11 @@ def render() -> None:
     st.title("Ask the report")
     st.caption("Answers come from the World Manufacturing Report 2023 and cite the sections "
                "they rely on; questions outside the report are declined.")
-    turns: list[Turn] = session_list(TURNS)
+    turns = load_turns()
     with st.container(horizontal=True, key="chat-tools"):
         if st.button("Clear chat", key="clear-chat", icon=":material/delete_sweep:",
                      disabled=not turns):
-            turns.clear()
+            open_conversation(None)
             set_notice(None)
             st.rerun()
         st.download_button(
@@ -133,9 +151,15 @@ def render() -> None:
             st.markdown(md_escape(turn.question))
         with st.chat_message("assistant"):
             render_answer(turn.answer, key=f"turn-{i}")
-    if not turns:
-        st.caption("Try: " + " · ".join(md_escape(q) for q in EXAMPLES))
-    question = st.chat_input("Ask about manufacturing business models", key="chat-input")
+            render_extras(turn.answer, turn.id, key=f"t{turn.id or i}", last=i == len(turns) - 1)
+    # A question arriving in this run takes the empty state's place (so the answer streams where
+    # it will stay after the rerun that follows).
+    incoming = bool(st.session_state.get("chat-input")) or PENDING in st.session_state
+    if not turns and not incoming:
+        render_empty_state()
+    typed = st.chat_input("Ask about manufacturing business models", key="chat-input")
+    pending = st.session_state.pop(PENDING, None)
+    question = typed or pending
     if not question:
         return
     with st.chat_message("user"):
@@ -143,7 +167,7 @@ def render() -> None:
     with st.chat_message("assistant"):
         answer = _respond(question, turns)
     if answer is not None:
-        turns.append(Turn(question=question, answer=answer))
+        save_turn(answer, backend_name(current_advisor().settings))
         st.rerun()
 
 

@@ -85,8 +85,11 @@ def citation_chips(
 
 
 def bullet_line(bullet: Bullet, edited: bool = False) -> str:
-    """A bullet as escaped Markdown with its citation numbers; suggestions and edits are marked."""
+    """A bullet as escaped Markdown with its citation numbers; suggestions and edits are marked,
+    and the company's own statements (origin "brief") stand out in colour."""
     refs = "".join(f"\\[{c.n}\\]" for c in bullet.citations)
+    if bullet.origin == "brief":
+        return f"- :orange[**◆ {md_escape(bullet.text)}**] {refs} *(your company)*"
     mark = " *(edited)*" if edited else "" if bullet.from_report else " *(suggestion)*"
     return f"- {md_escape(bullet.text)} {refs}{mark}".rstrip()
 

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
-from bot import SUPPORTED_SUFFIXES, Advisor
+from bot import Advisor
 from bot.settings import Settings
 from ui.components import error_line, md_escape, mode_label
+from ui.conversations import render_conversations
 from ui.state import current_advisor, current_settings
+from ui.uploads import render_documents
 
 NOTICE_KEY = "backend-notice"
-UPLOADS = "uploads"
 _SECRET_ENDINGS = ("_key", "_secret", "_password", "_api_token")
 _LLM_FIELDS = ("llm_model", "llm_timeout", "llm_temperature", "llm_max_tokens")
 BACKEND_FIELDS: dict[str, tuple[str, ...]] = {
@@ -83,49 +82,6 @@ def render_backend(advisor: Advisor | None, settings: Settings) -> None:
         st.warning(md_escape(notice), icon=":material/warning:")
 
 
-def _save_uploads(files: list, folder: Path) -> list[Path]:  # type: ignore[type-arg]
-    folder.mkdir(parents=True, exist_ok=True)
-    saved = []
-    for upload in files:
-        target = folder / Path(upload.name).name
-        target.write_bytes(upload.getvalue())
-        saved.append(target)
-    return saved
-
-
-def render_documents(advisor: Advisor) -> None:
-    st.subheader("Documents")
-    try:
-        st.caption(f"{advisor.retriever.chunk_count} chunks indexed in {advisor.store.where}")
-    except Exception as exc:  # shown as one line, whatever failed
-        st.caption(error_line(exc))
-    files = st.file_uploader(
-        "Add documents to the index",
-        type=[s.lstrip(".") for s in sorted(SUPPORTED_SUFFIXES)],
-        accept_multiple_files=True,
-        key="uploads",
-    )
-    if not files or not st.button("Index them", key="ingest", type="primary", width="stretch"):
-        return
-    bar = st.progress(0.0, text="Reading the files…")
-
-    def progress(stage: str, done: int, total: int) -> None:
-        verb = {"load": "Reading", "embed": "Embedding"}.get(stage, stage.title())
-        bar.progress(done / max(total, 1), text=f"{verb} {done}/{total}")
-
-    try:
-        paths = _save_uploads(list(files), advisor.settings.data_dir / UPLOADS)
-        report = advisor.ingest(paths, progress=progress, show_progress=False)
-    except Exception as exc:  # shown as one line, whatever failed
-        bar.empty()
-        st.error(error_line(exc))
-        return
-    bar.progress(1.0, text="Done")
-    st.success(md_escape(report.summary()))
-    for source, reason in report.failed:
-        st.warning(md_escape(f"Skipped {source}: {reason}"))
-
-
 def render_sidebar() -> None:
     """Draw the sidebar for this session."""
     with st.sidebar:
@@ -139,6 +95,9 @@ def render_sidebar() -> None:
         except Exception as exc:  # shown as one line, whatever failed
             advisor = None
             st.error(error_line(exc))
+        if advisor is not None:
+            render_conversations()
+            st.divider()
         render_backend(advisor, settings)
         if advisor is not None:
             st.divider()

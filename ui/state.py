@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
 from bot import Advisor, Embedder, load_embedder
 from bot.settings import Settings, load_settings
+from ui.auth import signed_in_email
+
+if TYPE_CHECKING:
+    from bot.workspace.repository import Workspace
 
 # A session may carry a ready Advisor under this key (tests inject one with a fake backend).
 ADVISOR_KEY = "advisor"
@@ -33,12 +37,18 @@ def current_settings() -> Settings:
 
 
 def current_advisor() -> Advisor:
-    """The advisor serving this session (AdvisorError with a one-line fix if misconfigured)."""
+    """The advisor serving this session (AdvisorError with a one-line fix if misconfigured).
+
+    Signed in, it is the user's own: the shared index plus their private documents.
+    """
     injected = st.session_state.get(ADVISOR_KEY)
     if isinstance(injected, Advisor):
-        return injected
-    settings = load_settings()
-    return _advisor(settings.model_dump_json(), settings)
+        base = injected
+    else:
+        settings = load_settings()
+        base = _advisor(settings.model_dump_json(), settings)
+    email = signed_in_email()
+    return base if email is None else base.for_user(email)
 
 
 def session_list(key: str) -> list[Any]:
@@ -53,6 +63,15 @@ LOCAL_USER = "local"
 
 
 def current_user_id() -> str:
-    """Whose conversations, canvases and uploads this session sees: one local user until
-    sign-in is configured."""
-    return LOCAL_USER
+    """Whose conversations, canvases and uploads this session sees: the signed-in user's email
+    when sign-in is configured (ui/auth.py), else the one local user."""
+    return signed_in_email() or LOCAL_USER
+def current_workspace() -> Workspace:
+    """The saved conversations, canvases and feedback of this advisor (ADVISOR_DB_URL)."""
+    return current_advisor().workspace
+
+
+def query_id(name: str) -> str | None:
+    """An id carried in the page URL (?c=... for a conversation, ?canvas=... for a canvas)."""
+    value = st.query_params.get(name)
+    return value if isinstance(value, str) and value.isalnum() and len(value) <= 64 else None

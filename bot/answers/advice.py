@@ -42,7 +42,9 @@ class Fit(Protocol):
     def score_archetypes(self, text: str, vector: np.ndarray | None = None) -> list[ArchetypeScore]:
         ...
 
-    def ranked_items(self, archetype: str, block: str, vector: np.ndarray) -> list[tuple[Any, float]]:
+    def ranked_items(
+        self, archetype: str, block: str, vector: np.ndarray
+    ) -> list[tuple[Any, float]]:
         ...
 
     def recommendations(
@@ -63,7 +65,9 @@ def _entry_vectors(embedder: Embedder, entries: Sequence[Entry]) -> np.ndarray:
         return _VECTORS[key]
 
 
-def closest(embedder: Embedder, entries: Sequence[Entry], vector: np.ndarray, n: int) -> list[Entry]:
+def closest(
+    embedder: Embedder, entries: Sequence[Entry], vector: np.ndarray, n: int
+) -> list[Entry]:
     """The n entries closest in meaning to a vector, in their list order."""
     if not entries:
         return []
@@ -207,7 +211,7 @@ def risks(
     lines += _recs(fit, pack, focus, archetypes)
     lead = "What the report says about the risks"
     if models:
-        lead += " of the " + " and ".join(_title(fit, m) for m in models[:2]) + " model"
+        lead += " of " + " and ".join(_title(fit, m) for m in models[:2])
     if plan.company is not None:
         lead += f" ({_who(plan)[4:]})"
     return f"{lead}:\n\n" + "\n".join(lines), _with_rest(pack, hits)

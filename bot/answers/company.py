@@ -47,7 +47,10 @@ _DEMONYM = re.compile(r"\b(" + "|".join(re.escape(k) for k in DEMONYMS if len(k)
 _SENTENCES = re.compile(r"(?<=[.!?])\s+")
 _ASKING = re.compile(r"\?\s*$|^\s*(how|what|which|where|should|could|can|would|is|are|do|does)\b",
                      re.IGNORECASE)
-_NOT_PLACES = frozenset({"The", "Our", "We", "I", "A", "An", "This", "That", "It", "AI", "Industry"})
+DESCRIPTION_CHARS = 600  # the company description carried to canvases and later turns
+_NOT_PLACES = frozenset(
+    {"The", "Our", "We", "I", "A", "An", "This", "That", "It", "AI", "Industry"}
+)
 
 
 def extract_company(question: str) -> Company | None:
@@ -67,13 +70,11 @@ def extract_company(question: str) -> Company | None:
         m.group(0).strip() for m in _FIGURE.finditer(question)
         if not size or m.group(0).strip() not in size.group(0)
     ]
-    facts = bool(size or products or places or figures or described)
-    if not facts and not first_person:
-        return None
-    if not facts and not _mentions_org(question):
-        return None
+    facts = bool(size or products or places or figures)
+    if not facts and not (first_person and _mentions_org(question)):
+        return None  # "a manufacturer", "such a company": no company of the asker's
     return Company(
-        description=describe(question),
+        description=" ".join(question.split())[:DESCRIPTION_CHARS],
         size=size_text,
         places=tuple(dict.fromkeys(places)),
         products=tuple(dict.fromkeys(
@@ -91,14 +92,6 @@ def _mentions_org(question: str) -> bool:
         r"build|run|manufacture|are|have|supply|offer|operate|design)\b",
         question, re.IGNORECASE,
     ))
-
-
-def describe(question: str) -> str:
-    """The sentences of a question that describe the company (the ask itself left out when
-    something else remains)."""
-    sentences = [s.strip() for s in _SENTENCES.split(question.strip()) if s.strip()]
-    facts = [s for s in sentences if not _ASKING.search(s)]
-    return " ".join(facts) if facts else question.strip()
 
 
 def description_only(question: str) -> str:

@@ -36,6 +36,7 @@ _WHOLE_REPORT = re.compile(r"\b(the|this|whole|entire) (report|document|wmr)\b|\
 
 SIMILAR_MIN = 0.5  # least similarity to a kind's examples for it to decide on its own
 MARGIN = 0.06  # ...and by how much it must beat the look-up examples
+OFF_TOPIC_MARGIN = 0.1  # off-topic examples this much closer than any other kind's: off-topic
 
 
 @dataclass(frozen=True)
@@ -111,16 +112,21 @@ def decide(
     lists: tuple[str, ...],
     models: tuple[str, ...],
     blocks: tuple[str, ...],
+    topical: bool = False,
+    context: bool = False,
 ) -> str:
     """The kind of a question from its signals and targets (see the module docstring).
 
     has_company: the question itself describes the asker's company (a company carried over
     from earlier turns is context for the answer, but does not make a question advice).
+    context: a company (from any turn) or a business model the advice could be about.
+    topical: the question names a topic beyond the list it mentions ("what recommendations
+    does the report give on localisation?"), so it is a look-up rather than the whole list.
     """
     report_lists = tuple(k for k in lists if not k.startswith("recommendation:"))
     kind, best = s.closest()
     others = max(v for k, v in s.similarity.items() if k != "offtopic")
-    if off_topic or (kind == "offtopic" and best >= SIMILAR_MIN and best - others >= MARGIN
+    if off_topic or (kind == "offtopic" and best - others >= OFF_TOPIC_MARGIN
                      and not (models or blocks or report_lists)):
         return "offtopic"
     if s.statistic and not report_lists and not has_company:
@@ -137,7 +143,7 @@ def decide(
     ):
         return "overview"
     whole_list = bool(report_lists) and (
-        s.all_items or not (models or blocks) or _list_only(report_lists)
+        s.all_items or not (models or blocks or topical) or _list_only(report_lists)
     )
     if whole_list and s.all_items:
         return "enumerate"
@@ -149,7 +155,7 @@ def decide(
         return "enumerate"
     if s.overview:
         return "overview"
-    if s.advice and not blocks:
+    if s.advice and not blocks and context:
         return "advise"
     lookup = s.similarity.get("lookup", 0.0)
     if kind in {"overview", "advise", "risks", "enumerate"} and best >= SIMILAR_MIN and (

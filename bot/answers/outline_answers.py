@@ -44,6 +44,8 @@ def cut(text: str, limit: int = ITEM_CHARS) -> str:
 
 def _entry_lines(named: NamedList, pack: Pack) -> list[str]:
     lines: list[str] = []
+    if named.intro is not None:
+        lines.append(f"_{cut(named.intro.text)}_ {pack.cite(named.intro.chunk)}")
     group = None
     numbered = named.key == "recommendations"
     grouped = named.key.startswith(("block:", "canvas:", "levers:"))
@@ -56,7 +58,7 @@ def _entry_lines(named: NamedList, pack: Pack) -> list[str]:
             lines.append(f"- {cut(entry.label, 90)}: {cut(entry.text)} {pack.cite(entry.chunk)}")
         elif numbered:
             lines.append(f"{cut(entry.text)} {pack.cite(entry.chunk)}")
-        elif named.key == "trends" and entry.label and entry.label.lower() not in entry.text.lower():
+        elif named.key == "trends" and entry.label.lower() not in entry.text.lower():
             lines.append(f"- {entry.label}: {cut(entry.text)} {pack.cite(entry.chunk)}")
         else:
             lines.append(f"- {cut(entry.text)} {pack.cite(entry.chunk)}")

@@ -15,12 +15,14 @@ backend gets the same evidence and the composed draft, and its reply is checked 
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from bot.answers.advice import Fit, advise, risks
 from bot.answers.citations import MarkerRewriter, tidy, validate
+from bot.answers.citations import markers as markers_in
 from bot.answers.evidence import compose, compose_comparison
 from bot.answers.outline_answers import enumerate_lists, generic_overview, overview
 from bot.answers.plan import Planner
@@ -38,14 +40,16 @@ from bot.answers.subjects import Subject, comparison, subject_query, targeted_se
 from bot.index.retrieval import Retriever, validate_question
 from bot.llm import ChatBackend
 from bot.report.catalog import Outline
-from bot.settings import Settings
 from bot.report.outline import RECOMMENDATIONS_HEADING
+from bot.settings import Settings
 from bot.types import SECTION_SEP, Answer, Hit, Plan
 
 StreamItem = str | Answer
 EVIDENCE = "evidence"
 FALLBACK = "evidence-fallback"
 COMPARISON_HITS_PER_SIDE = 2
+DIRECT_HITS = 2  # retrieved passages added under advice and risks when not already quoted
+_MARK = re.compile(r"\[(\d+)\]")
 
 
 @dataclass(frozen=True)
@@ -141,7 +145,34 @@ class Answerer:
         elif plan.kind in {"advise", "canvas", "risks"} and self._fit and outline.has_report():
             compose_kind = risks if plan.kind == "risks" else advise
             found = compose_kind(plan, question, self._fit(), outline, hits)
+            found = self._most_direct(plan, *found, hits)
         return found if found[0] else None
+
+    def _most_direct(
+        self, plan: Plan, text: str, cited: list[Hit], hits: Sequence[Hit]
+    ) -> tuple[str, list[Hit]]:
+        """Advice or risks followed by the passages retrieved for the question itself, when the
+        composed answer does not already quote them."""
+        used = _cited_ids(text, cited)
+        query = _without_company(plan)
+        if query != plan.question:  # where the company is, or how big, is no topic to quote
+            hits = self.retriever.retrieve(query)
+        top = [h for h in self._targeted_hits(query, list(hits))[:DIRECT_HITS]
+               if h.chunk.id not in used]
+        if not text or not top:
+            return text, cited
+        extra = compose(plan.question, top, self.guard.vocabulary().parents)
+        if not extra:
+            return text, cited
+        index = {h.chunk.id: i + 1 for i, h in enumerate(cited)}
+        combined = list(cited)
+        for hit in top:
+            if hit.chunk.id not in index:
+                combined.append(hit)
+                index[hit.chunk.id] = len(combined)
+        body = _MARK.sub(lambda m: f"[{index[top[int(m.group(1)) - 1].chunk.id]}]",
+                         extra.split("\n", 1)[-1])
+        return f"{text}\n\n**What the report says most directly on your question**{body}", combined
 
     def _section_hits(self, section: str, hits: Sequence[Hit]) -> list[Hit]:
         """Every chunk of one section, as hits (those already retrieved keep their scores)."""
@@ -292,6 +323,23 @@ class Answerer:
         reason = " ".join(str(exc).split())[:160] or type(exc).__name__
         notice = FALLBACK_NOTICE.format(backend=llm.name, reason=reason)
         return self.evidence(prepared, notice=notice)
+
+
+def _without_company(plan: Plan) -> str:
+    """The question with the company's places, size and figures left out."""
+    company = plan.company
+    if company is None:
+        return plan.question
+    text = plan.question
+    for span in (*company.places, *company.figures, company.size or ""):
+        if span:
+            text = text.replace(span, " ")
+    return " ".join(text.split())
+
+
+def _cited_ids(text: str, hits: Sequence[Hit]) -> set[str]:
+    """The chunks a composed text cites by [n] (numbered by position in hits)."""
+    return {hits[n - 1].chunk.id for n in markers_in(text) if 0 < n <= len(hits)}
 
 
 def _not_mentioned(terms: Sequence[str]) -> str:

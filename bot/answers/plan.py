@@ -21,14 +21,19 @@ from bot.answers.scope import ScopeCheck, ScopeGuard, off_topic_intent
 from bot.answers.subjects import comparison, subjects_in
 from bot.answers.terms import absent_terms, clauses
 from bot.index.embedding import Embedder
+from bot.index.lexical import tokenize
 from bot.report.catalog import list_keys
 from bot.report.outline import BLOCK_HEADINGS
 from bot.report.vocabulary import (
     ACROSS_CUES,
     BLOCK_PATTERNS,
+    CHAT_WORDS,
+    DOMAIN_WORDS,
     LEVER_CUES,
     LIST_CUES,
+    LIST_WORDS,
     ORDINALS,
+    WORDING,
 )
 from bot.types import Company, Hit, Plan
 
@@ -55,6 +60,7 @@ _ARCHETYPE_OF_SUBJECT = {
     "mass": "mass-customisation", "servitised": "servitised", "circular": "circular",
 }
 _KNOWN_LISTS = frozenset(list_keys())
+_NOT_TOPIC = frozenset(tokenize(f"{CHAT_WORDS} {WORDING} {DOMAIN_WORDS} {LIST_WORDS}"))
 MEANING_MIN = 0.45  # a term this close in meaning to some chunk is covered, in other words
 
 
@@ -69,7 +75,9 @@ def blocks_in(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(key for _, key in found))
 
 
-def lists_in(text: str, models: Sequence[str], blocks: Sequence[str], all_items: bool) -> tuple[str, ...]:
+def lists_in(
+    text: str, models: Sequence[str], blocks: Sequence[str], all_items: bool
+) -> tuple[str, ...]:
     """The report lists a question asks for (keys of bot.report.catalog)."""
     found: list[str] = []
     one_rec = bool(_ONE_REC.search(text))
@@ -139,6 +147,14 @@ def resolve_ordinal(question: str, history: Sequence[Turn]) -> str | None:
     return f"{question} ({items[index - 1]})"
 
 
+def topical(text: str) -> bool:
+    """Whether a question names a topic beyond the report's lists and the words of asking."""
+    rest = text
+    for pattern in (*_LISTS.values(), _LEVER):
+        rest = pattern.sub(" ", rest)
+    return any(t not in _NOT_TOPIC for t in tokenize(rest))
+
+
 def recommendations_in(text: str) -> tuple[str, ...]:
     """Single recommendations a text names ("recommendation 8", "the first recommendation")."""
     out = []
@@ -199,10 +215,11 @@ class Planner:
             return ()
         terms = absent_terms(question, self.guard.vocabulary(), context)
         if kind == "overview":  # its wording is about the report as a whole
-            terms = [t for t in terms if any(ch.isupper() or ch.isdigit() for ch in t)]
+            terms = [t for t in terms if any(ch.isupper() or ch.isdigit() for ch in t[0])]
         if self.nearness is not None:
-            terms = [t for t in terms if self.nearness(t) < MEANING_MIN]
-        return tuple(terms)
+            nearness = self.nearness
+            terms = [t for t in terms if nearness(t[1]) < MEANING_MIN]
+        return tuple(term for term, _ in terms)
 
     def plan(
         self,
@@ -232,9 +249,11 @@ class Planner:
             off_topic=off_topic_intent(question) is not None,
             compared=bool(comparison(standalone)),
             has_company=own is not None,
+            context=company is not None or bool(models),
             lists=lists,
             models=models,
             blocks=blocks,
+            topical=topical(standalone),
         )
         context = company_spans(question, own)
         if own is not None:
@@ -266,7 +285,8 @@ class Planner:
         """Whether the index covers the plan: any part of the question that it covers will do."""
         if plan.kind == "offtopic":
             return ScopeCheck(False, "off-topic", 0.0, 0.0)
-        if plan.kind == "overview" or (plan.kind == "enumerate" and plan.lists):
+        named = [k for k in plan.lists if not k.startswith("recommendation:")]
+        if plan.kind in {"overview", "risks"} or named:
             return ScopeCheck(True, "outline", 0.0, 1.0)
         context = plan.company is not None and plan.kind in {"advise", "risks", "canvas"}
         text = plan.question

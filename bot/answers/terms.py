@@ -21,24 +21,40 @@ _RAW = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.&+/-]*[A-Za-z0-9+]|[A-Za-z0-9]")
 _BREAK = re.compile(r"[,;:!?()\"“”]|\.(?=\s|$)|\s[-–—]\s")
 _IGNORE = frozenset(tokenize(f"{CHAT_WORDS} {WORDING} {DOMAIN_WORDS}"))
 _PLACE_WORDS = frozenset(DEMONYMS) | frozenset(DEMONYMS.values())
+# A sentence's first word, capitalised only because it comes first ("Weigh up ...", not "SAP").
+_SENTENCE_START = re.compile(r"(^\s*|[.!?]\s+)([A-Z])(?=[a-z'’]*\b)")
+# Word endings of the nouns that complete a term ("quantum computing", "blockchain technology").
+_HEAD_NOUN = re.compile(r"^[a-z]{3,}(ing|tion|sion|ment|ity|ics|ogy|ure|ism|ance|ence|ware)s?$")
+_SPLITTERS = frozenset({"the", "a", "an", "of", "in", "on", "for", "to"})
+_TOPIC_PREPOSITIONS = frozenset({"about", "on", "of", "regarding", "mention", "mentions", "using",
+                                 "use", "with", "like", "via", "through", "into", "for"})
 FUZZY_CUTOFF = 0.86  # a misspelt word this close to a known one is known
 COMMON_ZIPF = 4.4  # words at least this frequent in English (Zipf scale) are everyday words
+TOPIC_ZIPF = 3.9  # ...outside a topic slot, words this frequent are everyday words too
+FUNCTION_ZIPF = 5.5  # a capitalised word this frequent is a sentence's first word, not a name
 
 
 @lru_cache(maxsize=4096)
-def common_word(word: str) -> bool:
+def common_word(word: str, zipf: float = 0.0) -> bool:
     """An everyday English word (function words, numbers in words, "towards", "boss"): never a
     term on its own, whether or not the report uses it."""
     from wordfreq import zipf_frequency
 
-    return zipf_frequency(word, "en") >= COMMON_ZIPF
+    return zipf_frequency(word, "en") >= (zipf or COMMON_ZIPF)
 
 
-def _known(vocab: Vocabulary, word: str) -> bool:
+def _known(vocab: Vocabulary, word: str, topic_slot: bool = False) -> bool:
+    """Whether the index knows a word (or it is an everyday word that names no topic).
+
+    topic_slot: the word follows "about", "on", "of"...: there a fairly common word ("quantum")
+    still names the topic asked about.
+    """
     tokens = tokenize(word)
     if not tokens:
         return True  # a stop word
-    if word.islower() and common_word(word):
+    bare = re.sub(r"['’]s$", "", word)
+    everyday = COMMON_ZIPF if topic_slot else TOPIC_ZIPF
+    if (bare.islower() and common_word(bare, everyday)) or common_word(bare.lower(), FUNCTION_ZIPF):
         return True
     for token in tokens:
         if token in _IGNORE or vocab.knows(token):
@@ -51,36 +67,43 @@ def _known(vocab: Vocabulary, word: str) -> bool:
     return True
 
 
-def _runs(text: str) -> list[list[str]]:
-    """Word runs of a text, split at punctuation and stop words."""
-    runs: list[list[str]] = []
+def _runs(text: str) -> list[tuple[bool, list[str]]]:
+    """Word runs of a text, split at punctuation and stop words; each says whether it follows
+    a preposition that introduces a topic ("about", "on", "of", "regarding")."""
+    runs: list[tuple[bool, list[str]]] = []
     for piece in _BREAK.split(text):
         current: list[str] = []
+        slot = False
         for match in _RAW.finditer(piece):
             word = match.group(0).strip(".'’")
             if not word:
                 continue
             lower = word.lower()
-            if lower in STOPWORDS or lower in {"the", "a", "an", "of", "in", "on", "for", "to"}:
+            if lower in STOPWORDS or lower in _SPLITTERS:
                 if current:
-                    runs.append(current)
-                current = []
+                    runs.append((slot, current))
+                    current = []
+                    slot = False
+                slot = slot or lower in _TOPIC_PREPOSITIONS
                 continue
             current.append(word)
         if current:
-            runs.append(current)
+            runs.append((slot, current))
     return runs
 
 
-def absent_terms(question: str, vocab: Vocabulary, context: Sequence[str] = ()) -> list[str]:
-    """Terms of the question the index never mentions (company context left out)."""
-    text = question
+def absent_terms(
+    question: str, vocab: Vocabulary, context: Sequence[str] = ()
+) -> list[tuple[str, str]]:
+    """Terms of the question the index never mentions (company context left out), each as
+    (the term as the user wrote it, its unknown words alone)."""
+    text = _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).lower(), question)
     for span in sorted(context, key=len, reverse=True):
         if span:
             text = text.replace(span, " , ")
-    terms: list[str] = []
-    for run in _runs(text):
-        unknown = [i for i, w in enumerate(run) if not _known(vocab, w)
+    terms: list[tuple[str, str]] = []
+    for slot, run in _runs(text):
+        unknown = [i for i, w in enumerate(run) if not _known(vocab, w, slot)
                    and w.lower() not in _PLACE_WORDS]
         if not unknown:
             continue
@@ -88,16 +111,12 @@ def absent_terms(question: str, vocab: Vocabulary, context: Sequence[str] = ()) 
         if start > 0 and (run[start - 1][:1].isupper() or run[start - 1][:1].isdigit()):
             start -= 1  # "Industry 5.0", "MSCI ESG"
         if end + 1 < len(run) and len(unknown) == 1 and not run[end][:1].isdigit():
-            nxt = run[end + 1]
-            if nxt.lower() not in _IGNORE and not tokenize(nxt)[:1] == []:
+            if _HEAD_NOUN.search(run[end + 1]):
                 end += 1  # "quantum computing", "blockchain technology"
-        words = run[start : end + 1]
-        if all(any(ch.isdigit() for ch in w) for w in words) and len(words) == 1:
-            terms.append(words[0])
-            continue
-        term = " ".join(words)
-        if term and term.lower() not in (t.lower() for t in terms):
-            terms.append(term)
+        term = " ".join(run[start : end + 1])
+        core = " ".join(run[i] for i in unknown)
+        if term and term.lower() not in (t.lower() for t, _ in terms):
+            terms.append((term, core))
     return terms
 
 

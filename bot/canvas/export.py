@@ -14,15 +14,25 @@ from bot.types import Bullet, Canvas, Citation
 
 PNG_SIZE = (2400, 1350)
 SUGGESTION = "advisor's suggestion"
+YOURS = "Your company"  # the label of the brief's own statements
+UNBACKED = "not in the report"
+BRIEF_COLOUR = (176, 84, 0)
+TEXT_COLOUR = (30, 30, 30)
 
 FontT = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 
 def _markers(bullet: Bullet, style: str) -> str:
+    if bullet.origin == "brief" and not bullet.citations:
+        return f" *({UNBACKED})*" if style == "md" else f" ({UNBACKED})"
     if not bullet.citations:
         return f" *({SUGGESTION})*" if style == "md" else f" ({SUGGESTION})"
     fmt = "[^{}]" if style == "md" else "[{}]"
     return " " + "".join(fmt.format(c.n) for c in bullet.citations)
+
+
+def _label(bullet: Bullet) -> str:
+    return f"**{YOURS}:** " if bullet.origin == "brief" else ""
 
 
 def _citations(canvas: Canvas) -> list[Citation]:
@@ -52,7 +62,9 @@ def canvas_to_markdown(canvas: Canvas) -> str:
         lines += [f"## {BLOCK_TITLES[block.key]}", ""]
         if block.note:
             lines += [f"*{block.note}*", ""]
-        lines += [f"- {b.text}{_markers(b, 'md')}" for b in block.bullets] or ["- (empty)"]
+        lines += [f"- {_label(b)}{b.text}{_markers(b, 'md')}" for b in block.bullets] or [
+            "- (empty)"
+        ]
         lines.append("")
     if canvas.recommendations:
         lines += ["# Recommendations from the report", ""]
@@ -104,16 +116,22 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: FontT, width: int) -> list
     return lines
 
 
-def _box_text(canvas: Canvas, key: str) -> list[str]:
+def _box_text(canvas: Canvas, key: str) -> list[tuple[str, bool]]:
+    """A block's lines for the picture, each with whether it is the company's own statement."""
     block = canvas.block(key)
-    out = [f"• {b.text.split(chr(10))[0]}{_markers(b, 'png')}" for b in block.bullets]
+    out = [
+        (f"{'★ ' if b.origin == 'brief' else '• '}{b.text.split(chr(10))[0]}"
+         f"{_markers(b, 'png')}", b.origin == "brief")
+        for b in block.bullets
+    ]
     if block.note:
-        out.append(f"({block.note})")
-    return out or ["(empty)"]
+        out.append((f"({block.note})", False))
+    return out or [("(empty)", False)]
 
 
 def _draw_box(
-    draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], title: str, items: list[str],
+    draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], title: str,
+    items: list[tuple[str, bool]],
 ) -> None:
     """One canvas block: a frame, its title, and bullets shrunk until they fit."""
     x0, y0, x1, y1 = box
@@ -123,18 +141,18 @@ def _draw_box(
     width, height = x1 - x0 - 32, y1 - y0 - 74
     for size in (24, 22, 20, 18, 16, 15, 14, 13):
         font, gap = _font(size), size // 2
-        wrapped = [_wrap(draw, item, font, width) for item in items]
+        wrapped = [(_wrap(draw, item, font, width), mine) for item, mine in items]
         line_h = int(size * 1.25)
-        need = sum(len(w) * line_h + gap for w in wrapped)
+        need = sum(len(w) * line_h + gap for w, _ in wrapped)
         if need <= height:
             break
     y = y0 + 64
-    for lines in wrapped:
+    for lines, mine in wrapped:
         for line in lines:
             if y + line_h > y1 - 8:
                 draw.text((x0 + 16, y), "…", font=font, fill=(40, 40, 40))
                 return
-            draw.text((x0 + 16, y), line, font=font, fill=(30, 30, 30))
+            draw.text((x0 + 16, y), line, font=font, fill=BRIEF_COLOUR if mine else TEXT_COLOUR)
             y += line_h
         y += gap
 
@@ -181,7 +199,11 @@ def canvas_to_png(canvas: Canvas, path: Path, size: tuple[int, int] = PNG_SIZE) 
         f"[{c.n}] {' › '.join(_short(p) for p in c.chunk.section_path[-2:])}"
         for c in _citations(canvas) if c.n in cited
     )
-    foot = _wrap(draw, f"Sources (World Manufacturing Report 2023): {sources}", _font(15), w - 80)
+    mine = any(b.origin == "brief" for block in canvas.blocks for b in block.bullets)
+    legend = f"★ in orange: {YOURS.lower()}'s own statements, [n] where the report backs them. " \
+        if mine else ""
+    foot = _wrap(draw, f"{legend}Sources (World Manufacturing Report 2023): {sources}",
+                 _font(15), w - 80)
     for i, line in enumerate(foot[:3]):
         draw.text((40, bottom_y + 8 + i * 18), line, font=_font(15), fill=(80, 80, 80))
     try:
@@ -192,18 +214,23 @@ def canvas_to_png(canvas: Canvas, path: Path, size: tuple[int, int] = PNG_SIZE) 
 
 
 def export_canvas(canvas: Canvas, path: Path) -> Path:
-    """Write the canvas as .md, .json or .png, chosen by the file's suffix."""
+    """Write the canvas as .md, .json, .png or .pptx, chosen by the file's suffix."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".png":
         return canvas_to_png(canvas, path)
+    if suffix == ".pptx":
+        from bot.canvas.pptx import canvas_to_pptx
+
+        return canvas_to_pptx(canvas, path)
     if suffix in (".md", ".markdown"):
         text = canvas_to_markdown(canvas)
     elif suffix == ".json":
         text = json.dumps(canvas_to_json(canvas), ensure_ascii=False, indent=2) + "\n"
     else:
         raise AdvisorError(
-            f"cannot export a canvas as {suffix or path.name!r}: use .md, .json or .png"
+            f"cannot export a canvas as {suffix or path.name!r}: "
+            "use .md, .json or .png, or .pptx for PowerPoint"
         )
     try:
         path.write_text(text, encoding="utf-8")

@@ -28,6 +28,9 @@ MAX_BULLETS = 200  # per block, to keep a pasted canvas within reason
 BLOCK_REC_BONUS = 0.15  # extra fit for a recommendation whose title names the gap's block
 
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+(.*\S)\s*$")
+# What an exported canvas adds around a bullet: whose statement it is, and how it is backed.
+_EXPORT_MARKS = re.compile(r"^\*\*Your company:\*\*\s*|\s*\*\((not in the report|advisor's "
+                           r"suggestion)\)\*\s*$")
 _HEADING = re.compile(r"^\s*#{1,6}\s+(.*\S)\s*$")
 
 
@@ -78,7 +81,8 @@ def canvas_from_markdown(text: str) -> UserCanvas:
             continue
         bullet = _BULLET.match(line)
         if bullet and current is not None and len(out[current]) < MAX_BULLETS:
-            out[current] += (" ".join(re.sub(r"\[\^?\d+\]", "", bullet.group(1)).split()),)
+            text = _EXPORT_MARKS.sub("", re.sub(r"\[\^?\d+\]", "", bullet.group(1)))
+            out[current] += (" ".join(text.split()),)
     if not out:
         raise AdvisorError(
             "no canvas blocks found: use one '## Block name' heading per block "

@@ -1,7 +1,8 @@
 """The canvas API behind Advisor: drafting, refinement and gap analysis over the live index.
 
 The report structure and its embeddings are built once per index generation and reused, so a
-warm evidence-mode draft only embeds the brief.
+warm evidence-mode draft only embeds the brief; the embeddings themselves are computed at ingest
+and saved with the generation, so even the first draft of a process only embeds the brief.
 """
 
 from __future__ import annotations
@@ -9,16 +10,19 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from bot.answers.prompts import CANVAS_FALLBACK_NOTICE
-from bot.canvas.engine import CanvasEngine, clean_text
+from bot.canvas.brief import keep_brief, with_brief
+from bot.canvas.engine import CanvasEngine, clean_text, renumber
 from bot.canvas.gaps import GapReport, UserCanvas, analyse_gaps, parse_user_canvas
 from bot.canvas.model import rewrite
 from bot.errors import AdvisorError
 from bot.index.embedding import Embedder
-from bot.index.retrieval import Retriever
+from bot.index.retrieval import Retriever, lexical_dir
 from bot.index.store import Store
+from bot.index.vector_table import keep_new_vectors, recording_embedder
 from bot.report.outline import ReportIndex
 from bot.settings import Settings
 from bot.types import CANVAS_BLOCKS, Canvas
@@ -38,12 +42,27 @@ def shared_engine(store: Store, retriever: Retriever, embedder: Embedder) -> Can
     with _ENGINES_LOCK:
         engine = _ENGINES.get(key) if key[1] is not None else None
         if engine is None:
-            engine = CanvasEngine(ReportIndex.build(retriever.chunks()), embedder)
+            folder = _generation_folder(store)
+            recorder = recording_embedder(folder, embedder)  # vectors stored at ingest
+            engine = CanvasEngine(ReportIndex.build(retriever.chunks()), recorder)
+            keep_new_vectors(folder, recorder)
             if key[1] is not None:
                 while len(_ENGINES) >= _MAX_ENGINES:
                     _ENGINES.pop(next(iter(_ENGINES)))
                 _ENGINES[key] = engine
         return engine
+
+
+def _numbered(canvas: Canvas) -> Canvas:
+    """Citation numbers shared across the canvas, in order of first appearance."""
+    blocks, recs = renumber(canvas.blocks, canvas.recommendations)
+    return replace(canvas, blocks=blocks, recommendations=recs)
+
+
+def _generation_folder(store: Store) -> Path | None:
+    """The live generation's folder, where ingest stored the canvas texts' vectors."""
+    state = store.read_state()
+    return None if state is None else lexical_dir(store.data_dir, state.collection)
 
 
 class CanvasService:
@@ -92,11 +111,11 @@ class CanvasService:
         """A canvas for a company brief: archetype fit, nine cited blocks, recommendations."""
         brief = clean_text(brief, "brief", self.settings.max_question_chars)
         engine = self.engine()
-        evidence = engine.draft(brief)
+        evidence = _numbered(with_brief(engine, engine.draft(brief)))
         backend = self.backend()
         if backend is None:
             return self._fallback_notice(evidence)
-        return rewrite(engine, backend, evidence, CANVAS_BLOCKS)
+        return _numbered(keep_brief(evidence, rewrite(engine, backend, evidence, CANVAS_BLOCKS)))
 
     def refine(self, canvas: Canvas, instruction: str) -> Canvas:
         """The canvas with only the blocks an instruction affects re-drafted."""
@@ -104,12 +123,13 @@ class CanvasService:
             raise AdvisorError("refine needs a Canvas from draft_canvas")
         instruction = clean_text(instruction, "instruction", self.settings.max_question_chars)
         engine = self.engine()
-        evidence = engine.refine(canvas, instruction)
+        evidence = _numbered(keep_brief(canvas, engine.refine(canvas, instruction)))
         backend = self.backend()
         if backend is None:
             return self._fallback_notice(evidence)
         affected = engine.affected_blocks(instruction)
-        return rewrite(engine, backend, evidence, affected, instruction, current=canvas)
+        redrafted = rewrite(engine, backend, evidence, affected, instruction, current=canvas)
+        return _numbered(keep_brief(canvas, redrafted))
 
     def gaps(
         self, canvas: str | Mapping[str, Any] | UserCanvas | Canvas, archetype: str | None = None

@@ -12,7 +12,7 @@ from bot.errors import AdvisorError, StoreMissingError
 from bot.index.embedding import Embedder
 from bot.index.lexical import LexicalIndex
 from bot.index.query import expand
-from bot.index.store import IndexState, Store, chunk_from_record
+from bot.index.store import IndexState, Store, UserView, chunk_from_record
 from bot.settings import Settings
 from bot.types import Chunk, Hit
 
@@ -43,18 +43,27 @@ def validate_question(question: str, settings: Settings) -> str:
 
 @dataclass
 class _Live:
-    """The generation a Retriever is serving."""
+    """The generations a Retriever is serving: the shared one and, for a user, theirs."""
 
     token: object
-    state: IndexState
-    collection: Any
+    states: list[IndexState]
+    collections: list[Any]
     lexical: LexicalIndex
+
+    @property
+    def state(self) -> IndexState:
+        return self.states[0]
 
 
 class Retriever:
-    """Ranks chunks of the live index for a question; follows re-ingests automatically."""
+    """Ranks chunks of the live index for a question; follows re-ingests automatically.
 
-    def __init__(self, settings: Settings, store: Store, embedder: Embedder) -> None:
+    Given a UserView it searches the shared index and that user's private space as one index:
+    dense hits of both collections are merged by cosine score, and BM25 runs over the union of
+    their chunks, so ranks never depend on which space a chunk lives in.
+    """
+
+    def __init__(self, settings: Settings, store: Store | UserView, embedder: Embedder) -> None:
         self.settings = settings
         self.store = store
         self.embedder = embedder
@@ -72,28 +81,45 @@ class Retriever:
             return self._live
 
     def _open(self, token: object) -> _Live:
-        state = self.store.require_state()
-        if state.model and Path(state.model).name != Path(self.embedder.model_path).name:
-            raise AdvisorError(
-                f"the index was built with {state.model}, not {self.embedder.model_path}: "
-                "run `advisor ingest` again"
-            )
-        collection = self.store.collection(state.collection)
-        folder = lexical_dir(self.store.data_dir, state.collection)
+        states, collections, lexicals = [], [], []
+        for store in self.store.spaces():
+            state = store.read_state()
+            if state is None or state.chunk_count == 0:
+                continue
+            if state.model and Path(state.model).name != Path(self.embedder.model_path).name:
+                raise AdvisorError(
+                    f"the index in {store.where} was built with {state.model}, not "
+                    f"{self.embedder.model_path}: run `advisor ingest` again"
+                )
+            collection = store.collection(state.collection)
+            states.append(state)
+            collections.append(collection)
+            lexicals.append(self._lexical(store, state, collection))
+        if not states:
+            self.store.spaces()[0].require_state()  # raises the "run advisor ingest" error
+            raise StoreMissingError(f"no index in {self.store.where}: run `advisor ingest` first")
+        if len(lexicals) == 1:
+            lexical = lexicals[0]
+        else:
+            union = {c.id: c for lex in lexicals for c in lex.chunks}  # a chunk in both: once
+            lexical = LexicalIndex.build(list(union.values()))
+        return _Live(token=token, states=states, collections=collections, lexical=lexical)
+
+    @staticmethod
+    def _lexical(store: Store, state: IndexState, collection: Any) -> LexicalIndex:
         try:
-            lexical = LexicalIndex.load(folder)
+            return LexicalIndex.load(lexical_dir(store.data_dir, state.collection))
         except (OSError, ValueError, KeyError):
-            chunks = [c for batch, _ in self.store.fetch(collection) for c in batch]
+            chunks = [c for batch, _ in store.fetch(collection) for c in batch]
             if not chunks:
                 raise StoreMissingError(
-                    f"the index in {self.store.where} is empty: run `advisor ingest`"
+                    f"the index in {store.where} is empty: run `advisor ingest`"
                 ) from None
-            lexical = LexicalIndex.build(chunks)
-        return _Live(token=token, state=state, collection=collection, lexical=lexical)
+            return LexicalIndex.build(chunks)
 
     @property
     def chunk_count(self) -> int:
-        return self._current().state.chunk_count
+        return sum(state.chunk_count for state in self._current().states)
 
     def chunks(self) -> list[Chunk]:
         """Every chunk of the live index, in index order."""
@@ -106,22 +132,28 @@ class Retriever:
 
     def dense(self, live: _Live, question: str, n: int) -> list[tuple[Chunk, float]]:
         vector = self.embedder.embed_one(question)
-        try:
-            got = live.collection.query(
-                query_embeddings=[vector],
-                n_results=n,
-                include=["documents", "metadatas", "distances"],
-            )
-        except Exception as exc:  # noqa: BLE001 - a broken store becomes one line
-            raise StoreMissingError(
-                f"the index in {self.store.where} cannot be read ({exc}): run `advisor ingest`"
-            ) from exc
-        ids, docs = got["ids"][0], got["documents"][0]
-        metas, dists = got["metadatas"][0], got["distances"][0]
-        return [
-            (chunk_from_record(i, d, m), 1.0 - float(dist))
-            for i, d, m, dist in zip(ids, docs, metas, dists, strict=True)
-        ]
+        found: dict[str, tuple[Chunk, float]] = {}
+        for collection in live.collections:
+            try:
+                got = collection.query(
+                    query_embeddings=[vector],
+                    n_results=n,
+                    include=["documents", "metadatas", "distances"],
+                )
+            except Exception as exc:  # noqa: BLE001 - a broken store becomes one line
+                raise StoreMissingError(
+                    f"the index in {self.store.where} cannot be read ({exc}): "
+                    "run `advisor ingest`"
+                ) from exc
+            ids, docs = got["ids"][0], got["documents"][0]
+            metas, dists = got["metadatas"][0], got["distances"][0]
+            for i, d, m, dist in zip(ids, docs, metas, dists, strict=True):
+                score = 1.0 - float(dist)
+                if i not in found or found[i][1] < score:
+                    found[i] = (chunk_from_record(i, d, m), score)
+        if len(live.collections) == 1:
+            return list(found.values())
+        return sorted(found.values(), key=lambda pair: (-pair[1], pair[0].id))[:n]
 
     def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
         """The top-k hits for a question, best first."""

@@ -3,12 +3,18 @@
 An ingest builds a new generation beside the live one and then switches the state
 record in one atomic step, so a failed or killed ingest leaves the previous index
 in place and working.
+
+Each user may also have a private space: an index of its own (its own generations, state
+record and BM25 folder under `<data dir>/users/<slug>/`, collections named `u-<slug>-...`),
+so an upload never touches the shared generation. `UserView` reads both together.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -24,6 +30,8 @@ from bot.types import Chunk
 COLLECTION_PREFIX = "chunks_g"
 STATE_COLLECTION = "advisor_state"
 STATE_FILE = "state.json"
+USERS_DIR = "users"
+MAX_USER_CHARS = 254
 _NO_INDEX = "no index in {where}: run `advisor ingest` first"
 
 
@@ -56,8 +64,30 @@ class IndexState:
         )
 
 
-def collection_name(generation: int) -> str:
-    return f"{COLLECTION_PREFIX}{generation:06d}"
+def collection_name(generation: int, prefix: str = COLLECTION_PREFIX) -> str:
+    return f"{prefix}{generation:06d}"
+
+
+def normalise_user(name: str) -> str:
+    """A user name or email as the index keys it (lower case), or a one-line error."""
+    if not isinstance(name, str):
+        raise AdvisorError("the user must be a name or an email")
+    clean = name.strip().lower()
+    if not clean or len(clean) > MAX_USER_CHARS or any(
+        ch.isspace() or not ch.isprintable() for ch in clean
+    ):
+        raise AdvisorError(
+            f"invalid user {name[:60]!r}: use a name or email of 1-{MAX_USER_CHARS} characters "
+            "without spaces"
+        )
+    return clean
+
+
+def user_slug(name: str) -> str:
+    """A folder- and collection-safe key for a user: readable part plus a hash, never a path."""
+    clean = normalise_user(name)
+    readable = re.sub(r"[^a-z0-9]+", "-", clean).strip("-")[:40].strip("-") or "user"
+    return f"{readable}-{hashlib.sha256(clean.encode()).hexdigest()[:10]}"
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -104,17 +134,35 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any] | None) -> 
 class Store:
     """Chroma (embedded or server) plus the state record that names the live generation."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, user: str | None = None) -> None:
         self.settings = settings
-        self.data_dir = Path(settings.data_dir)
+        self.root_dir = Path(settings.data_dir)
+        self.user = normalise_user(user) if user is not None else None
+        self.slug = user_slug(self.user) if self.user is not None else None
+        # A private space keeps its state, BM25 and lock in its own folder, its collections
+        # under its own prefix, and its state record under its own id.
+        self.data_dir = self.root_dir / USERS_DIR / self.slug if self.slug else self.root_dir
+        self.prefix = f"u-{self.slug}-{COLLECTION_PREFIX}" if self.slug else COLLECTION_PREFIX
+        self._state_id = f"user:{self.slug}" if self.slug else "state"
         self._client: Any = None
 
     # -- client ---------------------------------------------------------------------------
     @property
     def where(self) -> str:
         if self.settings.store == "http":
-            return f"the Chroma server at {self.settings.chroma_host}:{self.settings.chroma_port}"
-        return str(self.data_dir)
+            scheme = "https" if self.settings.chroma_ssl else "http"
+            place = (f"the Chroma server at {scheme}://{self.settings.chroma_host}:"
+                     f"{self.settings.chroma_port}")
+        else:
+            place = str(self.root_dir)
+        return f"the private space of {self.user} in {place}" if self.user else place
+
+    def headers(self) -> dict[str, str]:
+        """HTTP headers for the Chroma server: ADVISOR_CHROMA_HEADERS plus the bearer token."""
+        headers = dict(self.settings.chroma_headers)
+        if self.settings.chroma_token:
+            headers["Authorization"] = f"Bearer {self.settings.chroma_token}"
+        return headers
 
     @property
     def client(self) -> Any:
@@ -127,24 +175,29 @@ class Store:
         from chromadb.config import Settings as ChromaSettings
 
         chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        if self.settings.store == "http" and self.settings.chroma_ca_file:
+            chroma_settings.chroma_server_ssl_verify = self.settings.chroma_ca_file
         try:
             if self.settings.store == "http":
                 client = chromadb.HttpClient(
                     host=self.settings.chroma_host,
                     port=self.settings.chroma_port,
+                    ssl=self.settings.chroma_ssl,
+                    headers=self.headers() or None,
                     settings=chroma_settings,
                 )
                 client.heartbeat()
                 return client
-            self.data_dir.mkdir(parents=True, exist_ok=True)
+            self.root_dir.mkdir(parents=True, exist_ok=True)
             return chromadb.PersistentClient(
-                path=str(self.data_dir / "chroma"), settings=chroma_settings
+                path=str(self.root_dir / "chroma"), settings=chroma_settings
             )
         except Exception as exc:  # noqa: BLE001 - any client failure becomes one line
             if self.settings.store == "http":
-                fix = "start the server (`chroma run --path DIR --port PORT`) or fix the address"
+                fix = ("start the server (`chroma run --path DIR --port PORT`) or fix the address"
+                       " (behind a proxy: set ADVISOR_CHROMA_TOKEN or ADVISOR_CHROMA_HEADERS)")
             else:
-                fix = f"if the index is damaged, delete {self.data_dir} and run `advisor ingest`"
+                fix = f"if the index is damaged, delete {self.root_dir} and run `advisor ingest`"
             reason = " ".join(str(exc).split())
             raise AdvisorError(
                 f"cannot open the Chroma store at {self.where}: {reason}; {fix}"
@@ -156,7 +209,7 @@ class Store:
         try:
             if self.settings.store == "http":
                 col = self.client.get_or_create_collection(STATE_COLLECTION)
-                got = col.get(ids=["state"], include=["documents"])
+                got = col.get(ids=[self._state_id], include=["documents"])
                 docs = got.get("documents") or []
                 return IndexState.from_json(docs[0]) if docs else None
             path = self.data_dir / STATE_FILE
@@ -172,9 +225,16 @@ class Store:
         """Make `state` the live generation in one atomic step."""
         if self.settings.store == "http":
             col = self.client.get_or_create_collection(STATE_COLLECTION)
-            col.upsert(ids=["state"], documents=[state.to_json()], embeddings=[[1.0]])
+            col.upsert(ids=[self._state_id], documents=[state.to_json()], embeddings=[[1.0]])
             return
         write_atomic(self.data_dir / STATE_FILE, state.to_json())
+
+    def clear_state(self) -> None:
+        """Forget the live generation: the space is empty (its collections are dropped apart)."""
+        if self.settings.store == "http":
+            self.client.get_or_create_collection(STATE_COLLECTION).delete(ids=[self._state_id])
+            return
+        (self.data_dir / STATE_FILE).unlink(missing_ok=True)
 
     def state_token(self) -> object:
         """Something that changes whenever the live generation changes (cheap to read)."""
@@ -192,6 +252,10 @@ class Store:
         if state is None or state.chunk_count == 0:
             raise StoreMissingError(_NO_INDEX.format(where=self.where))
         return state
+
+    def spaces(self) -> list[Store]:
+        """The stores a reader of this one searches: just itself."""
+        return [self]
 
     # -- collections ----------------------------------------------------------------------
     def collection(self, name: str, create: bool = False) -> Any:
@@ -247,12 +311,15 @@ class Store:
         ]
         return chunks, np.asarray(got["embeddings"], dtype=np.float32)
 
+    def collection_name(self, generation: int) -> str:
+        """The collection of one generation of this space."""
+        return collection_name(generation, self.prefix)
+
     def generations(self) -> list[str]:
-        return sorted(
-            c.name if hasattr(c, "name") else str(c)
-            for c in self.client.list_collections()
-            if (c.name if hasattr(c, "name") else str(c)).startswith(COLLECTION_PREFIX)
-        )
+        """Collections of this space's generations (never another space's)."""
+        names = (c.name if hasattr(c, "name") else str(c) for c in self.client.list_collections())
+        return sorted(n for n in names if n.startswith(self.prefix)
+                      and n[len(self.prefix):].isdigit())
 
     def drop(self, names: Iterable[str]) -> None:
         for name in names:
@@ -262,5 +329,32 @@ class Store:
                 pass
 
     def next_generation(self, state: IndexState | None) -> int:
-        taken = [int(n[len(COLLECTION_PREFIX) :]) for n in self.generations()]
+        taken = [int(n[len(self.prefix) :]) for n in self.generations()]
         return max([state.generation if state else 0, *taken]) + 1
+
+
+class UserView:
+    """The shared index and one user's private space, read together (the user's answers)."""
+
+    def __init__(self, shared: Store, private: Store) -> None:
+        self.shared = shared
+        self.private = private
+        self.settings = shared.settings
+        self.data_dir = shared.data_dir
+        self.user = private.user
+
+    # While the private space is empty the view is the shared index, and says so: caches keyed
+    # by (where, state_token) - the canvas engine's - are then shared with everyone.
+    @property
+    def where(self) -> str:
+        if self.private.state_token() is None:
+            return self.shared.where
+        return f"{self.shared.where} (with {self.user}'s private documents)"
+
+    def spaces(self) -> list[Store]:
+        return [self.shared, self.private]
+
+    def state_token(self) -> object:
+        private = self.private.state_token()
+        shared = self.shared.state_token()
+        return shared if private is None else (shared, private)

@@ -66,6 +66,7 @@ class NamedList:
     title: str
     entries: tuple[Entry, ...]
     notes: tuple[str, ...] = field(default=())
+    intro: Entry | None = None
 
     @property
     def chunks(self) -> tuple[Chunk, ...]:
@@ -169,7 +170,12 @@ class Outline:
             return self._canvas(key[7:])
         else:
             return None
-        return NamedList(key, title, tuple(entries)) if entries else None
+        if not entries:
+            return None
+        parent = {"trends": TRENDS_HEADING, "models": CANVASES_HEADING,
+                  "recommendations": RECOMMENDATIONS_HEADING}.get(key)
+        intro = next(iter(self.items(parent)), None) if parent else None
+        return NamedList(key, title, tuple(entries), intro=intro)
 
     def _trends(self) -> list[Entry]:
         out = []
@@ -250,7 +256,9 @@ class Outline:
         for child in self.children(section):
             entries += [Entry(e.text, e.chunk, child.split(SECTION_SEP)[-1])
                         for e in self.items(child)]
-        return NamedList(section, section.split(SECTION_SEP)[-1], tuple(entries)) if entries else None
+        if not entries:
+            return None
+        return NamedList(section, section.split(SECTION_SEP)[-1], tuple(entries))
 
 
 def list_keys() -> list[str]:

@@ -14,7 +14,7 @@ ARCHETYPE_CUES: dict[str, tuple[str, ...]] = {
         r"cloud", r"online service", r"e-commerce", r"remote",
     ),
     "data-driven": (
-        r"\bdata\b", r"sensor", r"\bpool", r"monetis", r"monetiz", r"data[- ]shar",
+        r"\bdata\b(?![- ]cent)", r"sensor", r"\bpool", r"monetis", r"monetiz", r"data[- ]shar",
         r"insight", r"benchmark", r"traceab",
     ),
     "ai-based": (
@@ -25,6 +25,8 @@ ARCHETYPE_CUES: dict[str, tuple[str, ...]] = {
         r"customi[sz]", r"\bcustom\b", r"custom-", r"personali[sz]", r"configur",
         r"design their own", r"on demand",
         r"made[- ]to[- ]order", r"bespoke", r"tailor", r"lot size", r"individual",
+        r"(build|built|made|make|produced?)\b[^.;]{0,25}\bto[- ]order", r"batch size (of )?one",
+        r"\b(pick|choose|select) (their|its|the|own)\b",
     ),
     "servitised": (
         r"as[- ]a[- ]service", r"uptime", r"outcome", r"availability", r"pay[- ]per[- ]use",
@@ -51,7 +53,9 @@ BLOCK_CUES: dict[str, tuple[str, ...]] = {
     "customer_segments": (r"segment", r"target", r"market", r"audience", r"clients?\b"),
     "cost_structure": (r"\bcost", r"expens", r"invest", r"spend", r"capex", r"opex"),
     "revenue_streams": (
-        r"revenue", r"pric", r"subscri", r"\bpay", r"billing", r"monetis", r"income",
+        r"revenue", r"pric", r"subscri", r"\bpay", r"\bbill",
+        r"per (unit|use|hour|cubic|kwh|month)",
+        r"monetis", r"income",
         r"lease", r"leasing", r"licen", r"earn", r"fee",
     ),
 }
@@ -101,6 +105,12 @@ OFF_TOPIC: tuple[tuple[str, str], ...] = (
     ("purchasing", r"\b(brand|vendor)s?\b[^.?!]{0,40}\b(buy|purchase)\b"),
     ("purchasing", r"\b(current|market|stock|share|spot) price\b|\bprice of\b"),
     ("purchasing", r"\bhow much (does|do|is|are|will)\b[^.?!]{0,40}\bcost\b"),
+    ("purchasing", r"\b(recommend|suggest)\s+(me\s+)?(a|an|some|the best|good|a good)\s+"
+                   r"[^.?!]{0,30}\b(software|tool|app|laptop|brand|vendor|crm|erp|mes|plc|"
+                   r"printer|robot)s?\b"),
+    ("finance", r"\b(stocks?|shares|crypto\w*|bitcoin|etfs?)\b[^.?!]{0,25}\b(buy|sell|invest)\w*"
+                r"|\b(buy|sell|invest in)\b[^.?!]{0,25}\b(stocks?|shares|crypto\w*|bitcoin|"
+                r"etfs?)\b"),
     ("trivia", r"\bweather\b|\bforecast for\b|\brecipes?\b|\bbak(e|ing)\b|\bcook(ing)?\b"),
     ("trivia", r"\bcapital (city )?of\b|\bwho won\b|\bworld cup\b|\bolympic\w*\b"),
     ("trivia", r"\b(movie|film|song|lyrics|celebrity|horoscope|joke)s?\b"),
@@ -153,7 +163,9 @@ BLOCK_PATTERNS: dict[str, str] = {
     "value_propositions": r"\bvalue propositions?\b|\bvalue\b",
     "customer_relationships": r"\brelationships?\b",
     "channels": r"\bchannels?\b|\breach\w*\b",
-    "customer_segments": r"\bsegments?\b|\bwho (would )?buys?\b",
+    "customer_segments": r"\bsegments?\b|\bwho (would )?buys?\b|\bwho are (the|their|its) "
+                         r"customers\b|\bcustomers? (groups?|types?|base)\b|\btarget "
+                         r"(customers|groups?|markets?)\b",
     "cost_structure": r"\bcosts?\b|\bcost structures?\b",
     "revenue_streams": r"\brevenue\w*\b|\bmoneti[sz]\w*|\bearn\w*|\bmoney\b|\bincome\b|\bcharg\w*",
 }
@@ -204,6 +216,7 @@ CHAT_WORDS = (
     "biggest important importance relevant useful good bad better worse pros cons way ways "
     "moving move going toying considering consider thinking looking trying try hoping "
     "apply applies applicable fit fits suit suits suitable right wrong sense tips advice "
+    "advise advises recommend recommends recommended suggest suggests suggested headline "
     "anyway though whether today nowadays currently future years year month months week "
     "weekend say says said mention mentions mentioned cover covers covered talk talks "
     "document read reading pages page section sections chapter part parts"
@@ -330,15 +343,15 @@ OVERVIEW_CUES = (
 )
 RISK_CUES = (
     r"\b(risks?|risky|challeng\w*|obstacles?|barriers?|hurdles?|pitfalls?|downsides?|"
-    r"drawbacks?|go wrong|costs?|costly|expensive|investment|invest|spend|price tag|"
+    r"drawbacks?|go wrong|costs?(?! structures?)|costly|expensive|price tag|hard to|"
     r"difficult\w*|problems?|threats?|worr\w*|concerns?|dangers?|weakness\w*)\b"
 )
 ADVICE_CUES = (
     r"\b(should (we|i|they|a company)|how (do|can|could|would|should) (we|i)|where (do|should) "
     r"(we|i) (start|begin)|what (should|would|can|could) (we|i)|which (business )?model "
     r"(would )?(suits?|fits?|works?)|(suits?|fits?|for) (us|our|a company like|companies like)|"
-    r"recommend(ation)? for (us|our)|advi[cs]e|get (it )?going|get started|first steps?|"
-    r"move (towards|into|to)|transition|realistic for|set (it|this|that) up|how to start)\b"
+    r"recommend(ation)? for (us|our)|get (it )?going|get started|first steps?|"
+    r"move (towards|into|to)|realistic for|set (it|this|that) up|how to start)\b"
 )
 CANVAS_CUES = (
     r"\b(draft|create|build|fill( in)?|make|design|sketch|prepare|write)\b[^.?!]{0,40}"
@@ -348,13 +361,14 @@ CANVAS_CUES = (
 STATISTIC_CUES = (
     r"\b(how many|what (percentage|percent|share|proportion|number) of|market (size|share)|"
     r"growth rate|cagr|average (ebit|margin|profit|revenue|salary|price)|statistics|"
-    r"survey (data|results?)|respondents|stock|shares? price|share price|"
-    r"(revenue|turnover|profit|sales) (of|did|does)|how much (revenue|money|profit))\b"
+    r"survey (data|results?)|respondents|stock price|shares? price|population of|gdp|"
+    r"(inflation|unemployment|interest|exchange) rate|results? of (the|a|an) [^.?!]{0,30}survey|"
+    r"how much (revenue|money|profit|turnover))\b"
 )
 
 # The report's lists (keys of bot.report.catalog) and the words that name them.
 LIST_CUES: dict[str, str] = {
-    "recommendations": r"\brecommend\w*|\bkey (actions|advice)\b",
+    "recommendations": r"\brecommendations\b|\bkey (actions|advice)\b",
     "trends": r"\btrends?\b|\beconom(y|ies)\b",
     "models": r"\b(business )?models\b|\barchetypes?\b|\bcanvases\b|\btypes of business model",
     "challenges": r"\bchalleng\w*|\bobstacles?\b|\bbarriers?\b|\bhurdles?\b",
@@ -367,6 +381,11 @@ LIST_CUES: dict[str, str] = {
     "about": r"\b(when|where) was (it|the report) (presented|published)|\bwho (edited|wrote)\b",
     "closing": r"\bclosing\b|\bfinal (words|statement|message)\b",
 }
+# Words that only say which list is meant ("the six trends", "key recommendations").
+LIST_WORDS = (
+    "six ten nine new key innovation innovative trends trend models model business canvas "
+    "canvases archetypes levers lever measures actions items item points"
+)
 LEVER_CUES = r"\blevers?\b|\bmeasures?\b|\brecommend\w*|\bactions?\b"
 ACROSS_CUES = (
     r"\b(each|every|all|across|six) (of the )?(the )?(six )?(business )?(models?|canvases|"
