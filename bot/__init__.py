@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     )
     from bot.canvas.pptx import canvas_pptx_bytes, canvas_to_pptx
     from bot.index.embedding import Embedder, load_embedder
+    from bot.integrations.langchain import AdvisorAsk, AdvisorRetriever
     from bot.report.outline import BLOCK_TITLES, ReportIndex
     from ingest.loaders import SUPPORTED_SUFFIXES
 
@@ -39,15 +40,17 @@ _LAZY = {
     "canvas_to_pptx": "bot.canvas.pptx",
     "Embedder": "bot.index.embedding",
     "load_embedder": "bot.index.embedding",
+    "AdvisorAsk": "bot.integrations.langchain",
+    "AdvisorRetriever": "bot.integrations.langchain",
     "BLOCK_TITLES": "bot.report.outline",
     "ReportIndex": "bot.report.outline",
     "SUPPORTED_SUFFIXES": "ingest.loaders",
 }
 
 __all__ = [
-    "BLOCK_TITLES", "PNG_SIZE", "SUPPORTED_SUFFIXES", "Advisor", "BlockDiff", "CanvasDiff",
-    "Embedder", "ReportIndex", "Settings", "canvas_pptx_bytes", "canvas_to_json",
-    "canvas_to_markdown", "canvas_to_png", "canvas_to_pptx", "compare_canvases",
+    "BLOCK_TITLES", "PNG_SIZE", "SUPPORTED_SUFFIXES", "Advisor", "AdvisorAsk", "AdvisorRetriever",
+    "BlockDiff", "CanvasDiff", "Embedder", "ReportIndex", "Settings", "canvas_pptx_bytes",
+    "canvas_to_json", "canvas_to_markdown", "canvas_to_png", "canvas_to_pptx", "compare_canvases",
     "export_canvas", "load_embedder",
 ]
 

@@ -299,6 +299,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("streamlit_args", nargs=argparse.REMAINDER,
                    help="passed to streamlit run, e.g. --server.port 8600")
     p.set_defaults(func=cmd_ui)
+    from bot.serve.commands import add_commands
+
+    add_commands(sub, common)
     return parser
 
 

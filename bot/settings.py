@@ -130,6 +130,29 @@ class Settings(BaseSettings):
     llm_context: int = Field(
         default=4096, ge=512, description="Context window (tokens) of the in-process GGUF model."
     )
+    api_host: str = Field(
+        default="127.0.0.1", description="Interface `advisor serve` listens on (0.0.0.0: all)."
+    )
+    api_port: int = Field(
+        default=8400, ge=1, le=65535, description="Port of `advisor serve` (the HTTP API)."
+    )
+    api_rate_limit: int = Field(
+        default=120, ge=1,
+        description="Requests per minute one API key may make (a burst of that many is allowed).",
+    )
+    api_max_body_bytes: int = Field(
+        default=1_000_000, ge=1024,
+        description="Largest HTTP request body accepted, in bytes; larger requests get 413.",
+    )
+    api_sources_in_text: bool = Field(
+        default=True,
+        description="Append a Sources list to /v1/chat/completions replies, for chat front ends "
+        "that show only the message text (the citations field is always there).",
+    )
+    mcp_port: int = Field(
+        default=8401, ge=1, le=65535,
+        description="Port of `advisor mcp --http` (MCP over streamable HTTP).",
+    )
     db_url: str = Field(
         default="",
         description="SQLAlchemy URL of the workspace database (conversations, canvases, "

@@ -1,0 +1,1 @@
+"""The MCP server (official `mcp` SDK); imports only bot's public API, settings, types, errors."""

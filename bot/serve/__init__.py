@@ -1,0 +1,1 @@
+"""The HTTP API (FastAPI) and its keys; imports only bot's public API, settings, types, errors."""
