@@ -98,9 +98,9 @@ def _child_ingest(data_dir: str, paths: list[str], pause: float, embedder: Any) 
 
         model_path = embedder.model_path
 
-        def embed(self, texts: Any) -> Any:
+        def embed(self, texts: Any, *args: Any, **kwargs: Any) -> Any:
             announce("embed")
-            return embedder.embed(texts)
+            return embedder.embed(texts, *args, **kwargs)
 
     import ingest.pipeline as pipeline
 

@@ -198,7 +198,9 @@ def test_canvas_draft_shows_nine_blocks_chart_and_exports(report_env):
 def test_canvas_edit_and_redraft_a_block(report_env):
     at = draft(start(page="canvas_page.py"))
     at.selectbox(key="edit-block").select("revenue_streams").run()
-    at.text_input(key="edit-text-revenue_streams-0").input("Air billed per cubic metre").run()
+    last = len(at.selectbox(key="edit-index").options) - 1  # a report item (the brief's go first)
+    at.selectbox(key="edit-index").select_index(last).run()
+    at.text_input(key=f"edit-text-revenue_streams-{last}").input("Air billed per cubic metre").run()
     at.button(key="edit-save").click().run()
     revenue = at.get_by_key("canvas-box-revenue_streams")
     assert any("- Air billed per cubic metre \\[" in m.value and "(edited)" in m.value

@@ -9,6 +9,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from bot.workspace.repository import Workspace
 from evals.ui_bench import CHROMIUM, QUESTION, ask, launch, open_chat, serve
@@ -166,8 +167,16 @@ def test_canvas_versions_compare_feedback_and_pptx_download(page, server, shots,
     page.get_by_text("version 3").first.wait_for(timeout=60_000)
     page.get_by_text("Versions (3) and comparison").click()
     # Compare v1 (the draft) with v3: the edit shows as changed, the refinement as added/removed.
-    page.get_by_test_id("stSelectbox").filter(has_text="Compare").click()
-    page.get_by_role("option", name="This canvas v1 · draft").click()
+    compare_box = page.get_by_test_id("stSelectbox").filter(has_text="Compare")
+    option = page.get_by_role("option", name="This canvas v1 · draft")
+    for _ in range(3):  # a rerun that lands just after the click closes the list again
+        compare_box.click()
+        try:
+            option.wait_for(timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    option.click()
     summary = page.get_by_text("This canvas v1 · draft → This canvas v3")
     summary.wait_for(timeout=30_000)
     text = summary.inner_text()

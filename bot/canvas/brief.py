@@ -36,7 +36,8 @@ _SPLIT = re.compile(
 _IDENTITY = re.compile(
     r"^\s*(?:we(?:'re| are)?\s+)?(?:an?\s+)?(?:\d[\d,.]*[\s-]*(?:person|people|employees?|staff)\b"
     r"|(?:family[- ]owned|mid[- ]sized?|small|large|german|italian|based in)\b)|"
-    r"^\s*(?:we\s+)?(?:have|employ)\s+\d|^\s*(?:based|located|headquartered)\s+in\b",
+    r"^\s*(?:we\s+)?(?:have|employ)\s+\d|^\s*(?:based|located|headquartered)\s+in\b|"
+    r"^\s*(?:make|makes|build|builds|produce|produces|manufacture|manufactures|are|is)\s",
     re.IGNORECASE,
 )
 _LEAD = re.compile(
