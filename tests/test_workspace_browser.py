@@ -205,3 +205,21 @@ def test_canvas_versions_compare_feedback_and_pptx_download(page, server, shots,
     assert [v.action for v in ws.versions("local", canvas.id)] == ["draft", "edit", "refine"]
     assert [f.target for f in ws.feedback()].count("canvas") == 1
     ws.close()
+
+
+def test_advice_hands_the_company_over_to_the_canvas_page(page, server, shots):
+    company = ("We make industrial pumps and have 200 employees. How could we move towards "
+               "servitisation?")
+    open_chat(page, server.url)
+    page.get_by_role("button", name="New chat").click()
+    ask(page, company)
+    reply = replies(page).last
+    reply.get_by_text("Read as: advice for your company").wait_for(timeout=30_000)
+    reply.get_by_text("Recommendations that apply").wait_for(timeout=30_000)
+    assert reply.get_by_text("Next step").count() >= 1
+    page.screenshot(path=str(shots / "screenshot-advice.png"))
+    reply.get_by_role("button", name="Draft a canvas for this company").click()
+    page.wait_for_url("**/canvas**", timeout=60_000)
+    brief = page.get_by_label("Describe your company and what you want to change")
+    brief.wait_for(timeout=60_000)
+    assert "industrial pumps" in brief.input_value()

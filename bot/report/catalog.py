@@ -20,6 +20,7 @@ from bot.report.outline import (
     LEVERS,
     RECOMMENDATIONS_HEADING,
     TRENDS_HEADING,
+    body_items,
 )
 from bot.types import CANVAS_BLOCKS, SECTION_SEP, Chunk
 
@@ -98,23 +99,12 @@ def _plain(text: str) -> str:
 
 def chunk_items(chunk: Chunk) -> list[str]:
     """A chunk's bullets (an item under a bold label reads "Label: item"), else its sentences."""
-    bullets: list[str] = []
-    prose: list[str] = []
-    label = ""
-    for line in chunk.body.splitlines():
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        bold = _LABEL.match(line)
-        if bold:
-            label = bold.group(1).strip().rstrip(":")
-            continue
-        bullet = _BULLET.match(line)
-        if bullet:
-            text = _plain(bullet.group(1))
-            bullets.append(f"{label}: {text}" if label else text)
-        else:
-            prose += [s for s in _SENTENCE.split(_plain(line)) if s.strip()]
-    return bullets or prose
+    bullets = list(body_items(chunk.body))
+    if bullets:
+        return bullets
+    prose = [line for line in chunk.body.splitlines()
+             if line.strip() and not line.lstrip().startswith("#") and not _LABEL.match(line)]
+    return [s for line in prose for s in _SENTENCE.split(_plain(line)) if s.strip()]
 
 
 class Outline:

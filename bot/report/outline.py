@@ -140,7 +140,7 @@ class Report:
         raise AdvisorError(f"the report has no recommendation {number}")
 
 
-def _items(body: str) -> tuple[str, ...]:
+def body_items(body: str) -> tuple[str, ...]:
     """Bullet items of a block body; an item under a bold label reads "Label: item"."""
     items: list[str] = []
     label = ""
@@ -189,7 +189,7 @@ def parse_report(sections: Iterable[tuple[tuple[str, ...], str]]) -> Report:
             blocks = found.setdefault(archetype, (path[1], {}))[1]
             key = block_key(path[2]) if len(path) == 3 else None
             if key is not None:
-                blocks[key] = blocks.get(key, ()) + _items(text[path])
+                blocks[key] = blocks.get(key, ()) + body_items(text[path])
         elif len(path) == 2 and path[0] == RECOMMENDATIONS_HEADING:
             match = _RECOMMENDATION.match(path[1])
             if match:
