@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 
 from bot import Advisor
+from bot.canvas.brief import statements
 from bot.index.embedding import KnownVectors
 from bot.index.retrieval import lexical_dir
 from bot.index.store import Store
 from bot.index.vector_table import CANVAS_VECTORS, load_vectors
-from bot.canvas.brief import statements
 from bot.settings import Settings
 from ingest.pipeline import ingest
 
