@@ -99,16 +99,11 @@ def _who(plan: Plan) -> str:
     company = plan.company
     if company is None:
         return "For the situation you describe"
-    bits = []
-    if company.products:
-        bits.append(f"a maker of {company.products[0]}")
-    else:
-        bits.append("your company")
-    if company.size:
-        bits.append(company.size)
+    who = f"a maker of {company.products[0]}" if company.products else "your company"
+    facts = [company.size] if company.size else []
     if company.places:
-        bits[-1] += " in " + " and ".join(company.places[:2])
-    return f"For {', '.join(bits)}"
+        facts.append("in " + " and ".join(company.places[:2]))
+    return f"For {who}" + (f" ({', '.join(facts)})" if facts else "")
 
 
 def _fit_line(plan: Plan, fit: Fit, ranking: Sequence[ArchetypeScore], text: str) -> list[str]:

@@ -149,6 +149,8 @@ def decide(
         return "enumerate"
     if s.risk and not (report_lists and s.all_items and "challenges" not in report_lists):
         return "risks"
+    if "challenges" in report_lists and not s.all_items:
+        return "risks"  # a question about one or more of the report's challenges
     if has_company and (s.advice or not report_lists):
         return "advise"
     if whole_list:

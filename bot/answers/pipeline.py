@@ -88,7 +88,7 @@ class Answerer:
         self.retriever = retriever
         self.llm = llm
         self.guard = ScopeGuard(retriever.chunks, retriever.store.state_token)
-        self.planner = Planner(retriever.embedder, self.guard, retriever.similarity)
+        self.planner = Planner(retriever.embedder, self.guard, retriever.similarity, self.outline)
         self._fit = fit
         self._outline: tuple[object, Outline] | None = None
         self._lock = threading.Lock()

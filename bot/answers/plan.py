@@ -22,7 +22,7 @@ from bot.answers.subjects import comparison, subjects_in
 from bot.answers.terms import absent_terms, clauses
 from bot.index.embedding import Embedder
 from bot.index.lexical import tokenize
-from bot.report.catalog import list_keys
+from bot.report.catalog import Outline, list_keys
 from bot.report.outline import BLOCK_HEADINGS
 from bot.report.vocabulary import (
     ACROSS_CUES,
@@ -61,7 +61,8 @@ _ARCHETYPE_OF_SUBJECT = {
 }
 _KNOWN_LISTS = frozenset(list_keys())
 _NOT_TOPIC = frozenset(tokenize(f"{CHAT_WORDS} {WORDING} {DOMAIN_WORDS} {LIST_WORDS}"))
-MEANING_MIN = 0.45  # a term this close in meaning to some chunk is covered, in other words
+MEANING_MIN = 0.45
+ITEM_LISTS = ("challenges", "why", "impact")  # lists whose items a question may name alone  # a term this close in meaning to some chunk is covered, in other words
 
 
 def models_in(text: str) -> tuple[str, ...]:
@@ -202,12 +203,31 @@ class Planner:
     """Reads questions as Plans; embeds the kind examples once per embedder."""
 
     def __init__(
-        self, embedder: Embedder, guard: ScopeGuard, nearness: Callable[[str], float] | None = None
+        self,
+        embedder: Embedder,
+        guard: ScopeGuard,
+        nearness: Callable[[str], float] | None = None,
+        outline: Callable[[], Outline] | None = None,
     ) -> None:
         self.embedder = embedder
         self.guard = guard
         self.nearness = nearness  # how close in meaning the index comes to a term
+        self.outline = outline  # the outline of the live index, for the items lists hold
         self.examples = KindExamples(embedder)
+
+    def named_items(self, text: str, found: Sequence[str]) -> tuple[str, ...]:
+        """Outline lists one of whose items the text names ("cultural shift" is a challenge)."""
+        if self.outline is None:
+            return ()
+        lowered = " ".join(text.lower().split())
+        out = []
+        for key in ITEM_LISTS:
+            named = self.outline().named(key)
+            if key in found or named is None:
+                continue
+            if any(len(e.text.split()) >= 2 and e.text.lower() in lowered for e in named.entries):
+                out.append(key)
+        return tuple(out)
 
     def absent(self, question: str, kind: str, context: Sequence[str]) -> tuple[str, ...]:
         """Terms the index never mentions and comes nowhere near in meaning."""
@@ -244,6 +264,7 @@ class Planner:
         asking = _asking_part(question) if own is not None else question
         s = signals(asking, self.examples.similarity(self.embedder.embed_one(standalone)))
         lists = lists_in(standalone, models, blocks, s.all_items) + recommendations_in(standalone)
+        lists += self.named_items(standalone, lists)
         kind = decide(
             s,
             off_topic=off_topic_intent(question) is not None,

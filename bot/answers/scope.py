@@ -98,6 +98,17 @@ class Vocabulary:
             return True
         return any(token[:n] in self.words for n in range(PREFIX, len(token)))
 
+    def knows_closely(self, token: str) -> bool:
+        """Like knows(), but a shared prefix must cover all of the token but its ending
+        ("brazilian" ~ "brazil", not "caterpillar" ~ "cater")."""
+        if token in self.words:
+            return True
+        i = bisect.bisect_left(self._sorted, token)
+        if i < len(self._sorted) and self._sorted[i].startswith(token):
+            return True
+        shortest = max(PREFIX, len(token) - 4)
+        return any(token[:n] in self.words for n in range(shortest, len(token)))
+
     def near(self, token: str) -> list[str]:
         """Known words sharing the token's first two letters (candidates for a misspelling)."""
         head = token[:2]

@@ -15,11 +15,11 @@ from functools import lru_cache
 
 from bot.answers.scope import Vocabulary
 from bot.index.lexical import STOPWORDS, tokenize
-from bot.report.vocabulary import CHAT_WORDS, DEMONYMS, DOMAIN_WORDS, WORDING
+from bot.report.vocabulary import CHAT_WORDS, DEMONYMS, DOMAIN_WORDS, LIST_WORDS, WORDING
 
 _RAW = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.&+/-]*[A-Za-z0-9+]|[A-Za-z0-9]")
 _BREAK = re.compile(r"[,;:!?()\"“”]|\.(?=\s|$)|\s[-–—]\s")
-_IGNORE = frozenset(tokenize(f"{CHAT_WORDS} {WORDING} {DOMAIN_WORDS}"))
+_IGNORE = frozenset(tokenize(f"{CHAT_WORDS} {WORDING} {DOMAIN_WORDS} {LIST_WORDS}"))
 _PLACE_WORDS = frozenset(DEMONYMS) | frozenset(DEMONYMS.values())
 # A sentence's first word, capitalised only because it comes first ("Weigh up ...", not "SAP").
 _SENTENCE_START = re.compile(r"(^\s*|[.!?]\s+)([A-Z])(?=[a-z'’]*\b)")
@@ -57,7 +57,7 @@ def _known(vocab: Vocabulary, word: str, topic_slot: bool = False) -> bool:
     if (bare.islower() and common_word(bare, everyday)) or common_word(bare.lower(), FUNCTION_ZIPF):
         return True
     for token in tokens:
-        if token in _IGNORE or vocab.knows(token):
+        if token in _IGNORE or vocab.knows_closely(token):
             continue
         if len(token) >= 5 and not any(ch.isdigit() for ch in token) and difflib.get_close_matches(
             token, vocab.near(token), n=1, cutoff=FUZZY_CUTOFF
@@ -97,10 +97,11 @@ def absent_terms(
 ) -> list[tuple[str, str]]:
     """Terms of the question the index never mentions (company context left out), each as
     (the term as the user wrote it, its unknown words alone)."""
-    text = _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).lower(), question)
+    text = question
     for span in sorted(context, key=len, reverse=True):
         if span:
             text = text.replace(span, " , ")
+    text = _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).lower(), text)
     terms: list[tuple[str, str]] = []
     for slot, run in _runs(text):
         unknown = [i for i, w in enumerate(run) if not _known(vocab, w, slot)

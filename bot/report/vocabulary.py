@@ -30,6 +30,8 @@ ARCHETYPE_CUES: dict[str, tuple[str, ...]] = {
     ),
     "servitised": (
         r"as[- ]a[- ]service", r"uptime", r"outcome", r"availability", r"pay[- ]per[- ]use",
+        r"pay[- ]per[- ](part|unit|hour|cycle|shift|piece|metre|meter|litre|kwh)",
+        r"\bper (part|piece|operating hour|cycle|shift|kwh|cubic)",
         r"maintenance", r"maintain", r"invoic", r"billed", r"service contract", r"operate",
         r"technician",
     ),
@@ -368,7 +370,7 @@ STATISTIC_CUES = (
 
 # The report's lists (keys of bot.report.catalog) and the words that name them.
 LIST_CUES: dict[str, str] = {
-    "recommendations": r"\brecommendations\b|\bkey (actions|advice)\b",
+    "recommendations": r"\brecommendations\b|\brecs\b|\bkey (actions|advice)\b",
     "trends": r"\btrends?\b|\beconom(y|ies)\b",
     "models": r"\b(business )?models\b|\barchetypes?\b|\bcanvases\b|\btypes of business model",
     "challenges": r"\bchalleng\w*|\bobstacles?\b|\bbarriers?\b|\bhurdles?\b",
@@ -383,7 +385,7 @@ LIST_CUES: dict[str, str] = {
 }
 # Words that only say which list is meant ("the six trends", "key recommendations").
 LIST_WORDS = (
-    "six ten nine new key innovation innovative trends trend models model business canvas "
+    "six ten nine new key innovation innovative trends trend models model business canvas recs "
     "canvases archetypes levers lever measures actions items item points"
 )
 LEVER_CUES = r"\blevers?\b|\bmeasures?\b|\brecommend\w*|\bactions?\b"
