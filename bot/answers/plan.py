@@ -61,8 +61,8 @@ _ARCHETYPE_OF_SUBJECT = {
 }
 _KNOWN_LISTS = frozenset(list_keys())
 _NOT_TOPIC = frozenset(tokenize(f"{CHAT_WORDS} {WORDING} {DOMAIN_WORDS} {LIST_WORDS}"))
-MEANING_MIN = 0.45
-ITEM_LISTS = ("challenges", "why", "impact")  # lists whose items a question may name alone  # a term this close in meaning to some chunk is covered, in other words
+MEANING_MIN = 0.45  # a common noun this close in meaning to some chunk is covered, in other words
+ITEM_LISTS = ("challenges", "why", "impact")  # lists whose items a question may name alone
 
 
 def models_in(text: str) -> tuple[str, ...]:
@@ -156,6 +156,11 @@ def topical(text: str) -> bool:
     return any(t not in _NOT_TOPIC for t in tokenize(rest))
 
 
+def _is_name(term: str) -> bool:
+    """A proper name, acronym or designation ("Siemens", "GDPR", "COVID-19", "5G")."""
+    return any(ch.isupper() or ch.isdigit() for ch in term)
+
+
 def recommendations_in(text: str) -> tuple[str, ...]:
     """Single recommendations a text names ("recommendation 8", "the first recommendation")."""
     out = []
@@ -236,9 +241,9 @@ class Planner:
         terms = absent_terms(question, self.guard.vocabulary(), context)
         if kind == "overview":  # its wording is about the report as a whole
             terms = [t for t in terms if any(ch.isupper() or ch.isdigit() for ch in t[0])]
-        if self.nearness is not None:
+        if self.nearness is not None:  # a common noun may be a paraphrase; a name never is
             nearness = self.nearness
-            terms = [t for t in terms if nearness(t[1]) < MEANING_MIN]
+            terms = [t for t in terms if _is_name(t[1]) or nearness(t[1]) < MEANING_MIN]
         return tuple(term for term, _ in terms)
 
     def plan(

@@ -104,7 +104,7 @@ class Vocabulary:
         if token in self.words:
             return True
         i = bisect.bisect_left(self._sorted, token)
-        if i < len(self._sorted) and self._sorted[i].startswith(token):
+        if len(token) >= PREFIX and i < len(self._sorted) and self._sorted[i].startswith(token):
             return True
         shortest = max(PREFIX, len(token) - 4)
         return any(token[:n] in self.words for n in range(shortest, len(token)))

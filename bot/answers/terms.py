@@ -96,7 +96,7 @@ def absent_terms(
     question: str, vocab: Vocabulary, context: Sequence[str] = ()
 ) -> list[tuple[str, str]]:
     """Terms of the question the index never mentions (company context left out), each as
-    (the term as the user wrote it, its unknown words alone)."""
+    (the term as the user wrote it, the term with the word after it, to judge its meaning)."""
     text = question
     for span in sorted(context, key=len, reverse=True):
         if span:
@@ -115,9 +115,9 @@ def absent_terms(
             if _HEAD_NOUN.search(run[end + 1]):
                 end += 1  # "quantum computing", "blockchain technology"
         term = " ".join(run[start : end + 1])
-        core = " ".join(run[i] for i in unknown)
+        window = " ".join(run[start : end + 2])  # "recurring revenue" says more than "recurring"
         if term and term.lower() not in (t.lower() for t, _ in terms):
-            terms.append((term, core))
+            terms.append((term, window))
     return terms
 
 

@@ -113,6 +113,9 @@ OFF_TOPIC: tuple[tuple[str, str], ...] = (
     ("finance", r"\b(stocks?|shares|crypto\w*|bitcoin|etfs?)\b[^.?!]{0,25}\b(buy|sell|invest)\w*"
                 r"|\b(buy|sell|invest in)\b[^.?!]{0,25}\b(stocks?|shares|crypto\w*|bitcoin|"
                 r"etfs?)\b"),
+    ("writing", r"\b(write|draft|compose|polish)\b[^.?!]{0,40}\b(e-?mail|letter|post|tweet|essay|"
+                r"poem|speech|cover letter|resume|cv|press release|job ad)\b"),
+    ("writing", r"\b(review|proofread|correct)\s+(my|our|this)\s+(resume|cv|code|essay|letter)\b"),
     ("trivia", r"\bweather\b|\bforecast for\b|\brecipes?\b|\bbak(e|ing)\b|\bcook(ing)?\b"),
     ("trivia", r"\bcapital (city )?of\b|\bwho won\b|\bworld cup\b|\bolympic\w*\b"),
     ("trivia", r"\b(movie|film|song|lyrics|celebrity|horoscope|joke)s?\b"),
@@ -364,6 +367,7 @@ STATISTIC_CUES = (
     r"\b(how many|what (percentage|percent|share|proportion|number) of|market (size|share)|"
     r"growth rate|cagr|average (ebit|margin|profit|revenue|salary|price)|statistics|"
     r"survey (data|results?)|respondents|stock price|shares? price|population of|gdp|"
+    r"salar(y|ies)|wages?|going rate|tax rates?|"
     r"(inflation|unemployment|interest|exchange) rate|results? of (the|a|an) [^.?!]{0,30}survey|"
     r"how much (revenue|money|profit|turnover))\b"
 )
