@@ -311,8 +311,7 @@ class Planner:
         """Whether the index covers the plan: any part of the question that it covers will do."""
         if plan.kind == "offtopic":
             return ScopeCheck(False, "off-topic", 0.0, 0.0)
-        named = [k for k in plan.lists if not k.startswith("recommendation:")]
-        if plan.kind in {"overview", "risks"} or named:
+        if plan.kind in {"overview", "risks"} or plan.lists:  # lists and numbered recommendations
             return ScopeCheck(True, "outline", 0.0, 1.0)
         context = plan.company is not None and plan.kind in {"advise", "risks", "canvas"}
         text = plan.question
