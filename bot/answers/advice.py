@@ -135,7 +135,8 @@ def _recs(fit: Fit, pack: Pack, vector: np.ndarray, archetypes: Sequence[str]) -
     lines = []
     for rec in fit.recommendations(vector, archetypes, RECS_SHOWN):
         chunk = fit.index.recommendation_chunk(rec.number)
-        lines.append(f"- {rec.number}. {cut(rec.title, 120)} — skills: {cut(rec.skills, 110)} "
+        lines.append(f"- **Recommendation {rec.number}:** {cut(rec.title, 120)} — skills: "
+                     f"{cut(rec.skills, 110)} "
                      f"{pack.cite(chunk)}")
     return lines
 
@@ -157,7 +158,7 @@ def advise(
     lines += ["", f"**What the {_title(fit, best)} canvas says matters most here**"]
     for block in _blocks_for(plan, fit, best, vector):
         ranked = fit.ranked_items(best, block, vector)[:ITEMS_PER_BLOCK]
-        lines.append(f"*{BLOCK_TITLES[block]}*")
+        lines += ["", f"*{BLOCK_TITLES[block]}*", ""]
         lines += [f"- {cut(item.text)} {pack.cite(item.chunk)}" for item, _ in ranked]
     lines += ["", "**Recommendations that apply**"]
     lines += _recs(fit, pack, vector, [a.name for a in ranking[:2]])

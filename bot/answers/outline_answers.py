@@ -53,7 +53,7 @@ def _entry_lines(named: NamedList, pack: Pack) -> list[str]:
         if grouped and entry.label != group:
             group = entry.label
             if not named.key.startswith("levers:"):
-                lines.append(f"*{group}*")
+                lines += ["", f"*{group}*", ""]
         if named.key.startswith("levers:"):
             lines.append(f"- {cut(entry.label, 90)}: {cut(entry.text)} {pack.cite(entry.chunk)}")
         elif numbered:

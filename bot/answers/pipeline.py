@@ -157,7 +157,8 @@ class Answerer:
         query = _without_company(plan)
         if query != plan.question:  # where the company is, or how big, is no topic to quote
             hits = self.retriever.retrieve(query)
-        top = [h for h in self._targeted_hits(query, list(hits))[:DIRECT_HITS]
+        count = DIRECT_HITS if plan.kind == "risks" else 1  # advice already quotes its canvas
+        top = [h for h in self._targeted_hits(query, list(hits))[:count]
                if h.chunk.id not in used]
         if not text or not top:
             return text, cited
@@ -172,7 +173,8 @@ class Answerer:
                 index[hit.chunk.id] = len(combined)
         body = _MARK.sub(lambda m: f"[{index[top[int(m.group(1)) - 1].chunk.id]}]",
                          extra.split("\n", 1)[-1])
-        return f"{text}\n\n**What the report says most directly on your question**{body}", combined
+        heading = "**What the report says most directly on your question**"
+        return f"{text}\n\n{heading}\n\n{body.strip()}", combined
 
     def _section_hits(self, section: str, hits: Sequence[Hit]) -> list[Hit]:
         """Every chunk of one section, as hits (those already retrieved keep their scores)."""
