@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.index.embedding import Embedder
-from bot.report.vocabulary import (
+from bot.report.phrasings import (
     ADVICE_CUES,
     ALL_CUES,
     CANVAS_CUES,

@@ -16,38 +16,33 @@ from collections.abc import Callable, Sequence
 
 from bot.answers.company import carry, company_spans, description_only, extract_company
 from bot.answers.kinds import KindExamples, decide, signals
-from bot.answers.rewrite import Turn, needs_rewrite
+from bot.answers.rewrite import Turn, needs_rewrite, recommendation_number
 from bot.answers.scope import ScopeCheck, ScopeGuard, off_topic_intent
-from bot.answers.subjects import comparison, subjects_in
+from bot.answers.subjects import BLOCKS, comparison, subjects_in
 from bot.answers.terms import absent_terms, clauses
 from bot.index.embedding import Embedder
 from bot.index.lexical import tokenize
 from bot.report.catalog import Outline, list_keys
-from bot.report.outline import BLOCK_HEADINGS
+from bot.report.outline import BLOCK_HEADINGS, archetype_of
 from bot.report.vocabulary import (
     ACROSS_CUES,
-    BLOCK_PATTERNS,
     CHAT_WORDS,
     DOMAIN_WORDS,
     LEVER_CUES,
     LIST_CUES,
     LIST_WORDS,
     ORDINALS,
+    RECOMMENDATION_REF,
     WORDING,
 )
-from bot.types import Company, Hit, Plan
+from bot.types import SECTION_SEP, Company, Hit, Plan
 
 _LISTS = {k: re.compile(p, re.IGNORECASE) for k, p in LIST_CUES.items()}
-_BLOCKS = {k: re.compile(p, re.IGNORECASE) for k, p in BLOCK_PATTERNS.items()}
 _LEVER = re.compile(LEVER_CUES, re.IGNORECASE)
 _ACROSS = re.compile(ACROSS_CUES, re.IGNORECASE)
 _CANVAS_WORD = re.compile(r"\bcanvas\b", re.IGNORECASE)
 _ALL_BLOCKS = re.compile(r"\b(all|every|each)( the| of the)? (nine |9 )?blocks?\b", re.IGNORECASE)
-_ONE_REC = re.compile(
-    r"\brecommendation\s*(?:no\.?|number|#)?\s*\d{1,2}\b|\b\d{1,2}(?:st|nd|rd|th)?\s+"
-    r"recommendation\b|\b(" + "|".join(ORDINALS) + r")\s+recommendation\b",
-    re.IGNORECASE,
-)
+_ONE_REC = re.compile(RECOMMENDATION_REF, re.IGNORECASE)
 _ORDINAL_REF = re.compile(
     r"\b(?:the\s+)?(" + "|".join(ORDINALS) + r"|last)\s+(?:one|item|point|bullet|of (?:them|"
     r"those|these))\b|\b(?:number|no\.?|#|item|point)\s*(\d{1,2})\b",
@@ -55,10 +50,6 @@ _ORDINAL_REF = re.compile(
 )
 _LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+(.*\S)\s*$")
 _MARKER = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
-_ARCHETYPE_OF_SUBJECT = {
-    "digital": "digital", "data": "data-driven", "ai": "ai-based",
-    "mass": "mass-customisation", "servitised": "servitised", "circular": "circular",
-}
 _KNOWN_LISTS = frozenset(list_keys())
 _NOT_TOPIC = frozenset(tokenize(f"{CHAT_WORDS} {WORDING} {DOMAIN_WORDS} {LIST_WORDS}"))
 MEANING_MIN = 0.45  # a common noun this close in meaning to some chunk is covered, in other words
@@ -67,12 +58,13 @@ ITEM_LISTS = ("challenges", "why", "impact")  # lists whose items a question may
 
 def models_in(text: str) -> tuple[str, ...]:
     """The archetype keys a text names, in order."""
-    return tuple(_ARCHETYPE_OF_SUBJECT[s.key] for s in subjects_in(text))
+    found = (archetype_of(s.model_section.split(SECTION_SEP)[-1]) for s in subjects_in(text))
+    return tuple(a for a in found if a is not None)
 
 
 def blocks_in(text: str) -> tuple[str, ...]:
     """The canvas blocks a text names, in the order it names them."""
-    found = sorted((m.start(), key) for key, p in _BLOCKS.items() if (m := p.search(text)))
+    found = sorted((m.start(), key) for key, _, p in BLOCKS if (m := p.search(text)))
     return tuple(dict.fromkeys(key for _, key in found))
 
 
@@ -165,9 +157,7 @@ def recommendations_in(text: str) -> tuple[str, ...]:
     """Single recommendations a text names ("recommendation 8", "the first recommendation")."""
     out = []
     for match in _ONE_REC.finditer(text):
-        number = re.search(r"\d{1,2}", match.group(0))
-        word = match.group(1)
-        n = int(number.group(0)) if number else ORDINALS.get((word or "").lower(), 0)
+        n = recommendation_number(match)
         if 1 <= n <= 10:
             out.append(f"recommendation:{n}")
     return tuple(dict.fromkeys(out))

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from bot.answers.prompts import rewrite_messages
 from bot.answers.subjects import subjects_in
 from bot.llm import BackendError, ChatBackend
-from bot.report.vocabulary import ORDINALS
+from bot.report.vocabulary import ORDINALS, RECOMMENDATION_REF
 
 Turn = dict[str, str]
 
@@ -22,11 +22,7 @@ _DEPENDENT = re.compile(
     r"these|those|such|same|former|latter|the model|that model|this model)\b",
     re.IGNORECASE,
 )
-_RECOMMENDATION = re.compile(
-    r"\b(?:recommendation\s*(?:no\.?|number|#)?\s*(\d{1,2})|(\d{1,2})(?:st|nd|rd|th)?\s+"
-    r"recommendation|(" + "|".join(ORDINALS) + r")\s+recommendation)\b",
-    re.IGNORECASE,
-)
+_RECOMMENDATION = re.compile(RECOMMENDATION_REF, re.IGNORECASE)
 _CONTRIBUTORS = re.compile(
     r"\b(contribut\w*|affiliat\w*|universit\w*|institut\w*|authors?|wrote)\b", re.IGNORECASE
 )
@@ -37,6 +33,11 @@ _TOPICS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bclosing\b", re.IGNORECASE), "closing statement"),
 )
 MAX_REWRITE_CHARS = 400
+
+
+def recommendation_number(match: re.Match[str]) -> int:
+    """The number of a recommendation matched by RECOMMENDATION_REF."""
+    return int(match.group(1) or match.group(2) or ORDINALS[match.group(3).lower()])
 
 
 def needs_rewrite(question: str, history: Sequence[Turn] | None) -> bool:
@@ -51,8 +52,7 @@ def needs_rewrite(question: str, history: Sequence[Turn] | None) -> bool:
 def _subject_of(text: str) -> str | None:
     rec = _RECOMMENDATION.search(text)
     if rec:
-        number = rec.group(1) or rec.group(2) or str(ORDINALS[rec.group(3).lower()])
-        return f"recommendation {number}"
+        return f"recommendation {recommendation_number(rec)}"
     found = subjects_in(text)
     if found:
         return f"{found[0].label} business model"

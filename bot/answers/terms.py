@@ -25,7 +25,6 @@ _PLACE_WORDS = frozenset(DEMONYMS) | frozenset(DEMONYMS.values())
 _SENTENCE_START = re.compile(r"(^\s*|[.!?]\s+)([A-Z])(?=[a-z'’]*\b)")
 # Word endings of the nouns that complete a term ("quantum computing", "blockchain technology").
 _HEAD_NOUN = re.compile(r"^[a-z]{3,}(ing|tion|sion|ment|ity|ics|ogy|ure|ism|ance|ence|ware)s?$")
-_SPLITTERS = frozenset({"the", "a", "an", "of", "in", "on", "for", "to"})
 _TOPIC_PREPOSITIONS = frozenset({"about", "on", "of", "regarding", "mention", "mentions", "using",
                                  "use", "with", "like", "via", "through", "into", "for"})
 FUZZY_CUTOFF = 0.86  # a misspelt word this close to a known one is known
@@ -79,7 +78,7 @@ def _runs(text: str) -> list[tuple[bool, list[str]]]:
             if not word:
                 continue
             lower = word.lower()
-            if lower in STOPWORDS or lower in _SPLITTERS:
+            if lower in STOPWORDS:
                 if current:
                     runs.append((slot, current))
                     current = []

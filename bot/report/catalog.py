@@ -9,7 +9,7 @@ one block across all six canvases, one whole canvas, contributors) are named by 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bot.report.outline import (
@@ -69,13 +69,6 @@ class NamedList:
     notes: tuple[str, ...] = field(default=())
     intro: Entry | None = None
 
-    @property
-    def chunks(self) -> tuple[Chunk, ...]:
-        seen: dict[str, Chunk] = {}
-        for entry in self.entries:
-            seen.setdefault(entry.chunk.id, entry.chunk)
-        return tuple(seen.values())
-
 
 _ORDER = [lead.lower() for pair in ARCHETYPES.values() for lead in pair]
 
@@ -112,6 +105,7 @@ class Outline:
 
     def __init__(self, chunks: Iterable[Chunk]) -> None:
         self.sections: dict[str, list[Chunk]] = {}
+        self._named: dict[str, NamedList | None] = {}
         for chunk in chunks:
             self.sections.setdefault(chunk.section, []).append(chunk)
 
@@ -141,7 +135,13 @@ class Outline:
     # -- the report's lists ----------------------------------------------------------------
 
     def named(self, key: str) -> NamedList | None:
-        """The report list with this key (see `list_keys`), or None when it is not indexed."""
+        """The report list with this key (see `list_keys`), or None when it is not indexed;
+        built once per outline (the outline itself lives as long as its index generation)."""
+        if key not in self._named:
+            self._named[key] = self._build(key)
+        return self._named[key]
+
+    def _build(self, key: str) -> NamedList | None:
         if key in LIST_SPECS:
             title, section = LIST_SPECS[key]
             entries = self.items(section)
@@ -269,9 +269,3 @@ def archetype_section(archetype: str) -> str:
 def block_section(archetype: str, block: str) -> str:
     return f"{archetype_section(archetype)}{SECTION_SEP}{BLOCK_HEADINGS[block]}"
 
-
-def unique_chunks(chunks: Sequence[Chunk]) -> list[Chunk]:
-    seen: dict[str, Chunk] = {}
-    for chunk in chunks:
-        seen.setdefault(chunk.id, chunk)
-    return list(seen.values())

@@ -149,6 +149,12 @@ ORDINALS = {
     "eighth": 8, "ninth": 9, "tenth": 10,
 }
 
+# One recommendation named by number or ordinal; groups: its number (either form) or ordinal.
+RECOMMENDATION_REF = (
+    r"\b(?:recommendation\s*(?:no\.?|number|#)?\s*(\d{1,2})|(\d{1,2})(?:st|nd|rd|th)?\s+"
+    r"recommendation|(" + "|".join(ORDINALS) + r")\s+recommendation)\b"
+)
+
 
 # What names each of the report's six business models in a question (subject key -> pattern).
 SUBJECT_PATTERNS: dict[str, str] = {
@@ -235,149 +241,6 @@ DOMAIN_WORDS = (
     "producers machine machines machinery equipment customer customers client clients "
     "revenue revenues profit money cost costs price pricing sales sell selling employees staff "
     "people workers organisation organization enterprise enterprises sme smes"
-)
-
-# --- Question kinds (bot.answers.kinds) -------------------------------------------------------
-# Example phrasings of each kind; a question is read as the kind whose examples it is closest
-# to in meaning, with the structural signals in bot.answers.kinds breaking close calls.
-KIND_EXAMPLES: dict[str, tuple[str, ...]] = {
-    "enumerate": (
-        "List all of the recommendations.",
-        "What are all the items in this list?",
-        "Give me the complete list.",
-        "Name every one of them.",
-        "What are the six of them?",
-        "Enumerate each of the ten points.",
-        "Show me the full list with nothing left out.",
-        "Which are all the options the report lists?",
-        "What does each of the models say about this block?",
-        "Give me every item, one by one.",
-    ),
-    "overview": (
-        "Give me an overview of the report.",
-        "Summarise the report.",
-        "What are the main takeaways?",
-        "What is this report about?",
-        "What are the key conclusions?",
-        "Give me an executive summary.",
-        "What are the key messages in a nutshell?",
-        "tl;dr of the whole document please",
-        "What should I remember from this report?",
-        "Explain the report in a few sentences.",
-        "What does the report say overall, roughly?",
-        "Describe the report in a sentence or two, and who is behind it.",
-        "What is the report's overall argument?",
-        "Summarise the whole thing for me before I read it.",
-    ),
-    "advise": (
-        "We are a manufacturer; which business model would suit us?",
-        "What should our company do to move towards this model?",
-        "How should we get started, given our size and products?",
-        "Which model fits a company like ours?",
-        "We make machines and want recurring revenue. What do you recommend?",
-        "How could my firm adopt this business model?",
-        "Where should a mid-sized manufacturer begin?",
-        "What would you advise a small plant like ours?",
-        "Our customers want outcomes, not products. How do we set this up?",
-        "Is this model realistic for a company of our size?",
-    ),
-    "risks": (
-        "What are the risks?",
-        "What could go wrong?",
-        "What are the challenges and obstacles?",
-        "What would it cost us?",
-        "What are the downsides of this model?",
-        "What barriers should we expect?",
-        "How expensive is it to adopt this model?",
-        "What are the pitfalls to watch out for?",
-        "What investment does it need?",
-        "What makes this hard to implement?",
-    ),
-    "compare": (
-        "Compare these two business models.",
-        "What is the difference between the two models?",
-        "How do they differ?",
-        "Which one is better, this or that?",
-        "Contrast the two approaches side by side.",
-    ),
-    "canvas": (
-        "Draft a business model canvas for our company.",
-        "Fill in the nine blocks of a canvas for us.",
-        "Create a canvas for my company.",
-        "Build a business model canvas for this idea.",
-        "Make me a canvas.",
-    ),
-    "offtopic": (
-        "Write a Python function.",
-        "What is the weather tomorrow?",
-        "Which brand should I buy?",
-        "What is the share price of this company?",
-        "Who won the football match?",
-        "Give me a recipe for dinner.",
-        "What is the market size in 2025?",
-        "What percentage of companies did this according to the survey?",
-        "How many employees does that corporation have?",
-        "Is this contract clause legal?",
-        "Translate this text into German.",
-        "What is the average profit margin in the industry?",
-        "Can I dismiss an employee without notice?",
-        "What are the symptoms of the flu?",
-        "Book me a flight and a hotel for the trade fair.",
-        "Which football team won the league?",
-        "Should I buy shares of this company?",
-        "Write a cover letter for a plant manager job.",
-        "How many people work at that corporation?",
-        "What is the history of the steam engine?",
-    ),
-    "lookup": (
-        "What does the report say about this?",
-        "What are the key partners of this business model?",
-        "Which customer segments does the model target?",
-        "What does the recommendation say about skills?",
-        "How does the report describe this trend?",
-        "Who contributed to the report?",
-        "What revenue streams does the report list for this model?",
-        "What is meant by this term?",
-        "Which resources are needed?",
-        "When and where was the report presented?",
-    ),
-}
-
-# Structural cues (regular expressions) that back up the example phrasings.
-ALL_CUES = (
-    r"(?<!\bat )\b(all|every|each|entire|whole|complete|full|list|enumerate|name them|one by one|"
-    r"everything|overview of (all|every|the (six|ten|nine)))\b|\bwhat are the (six|ten|nine|"
-    r"\d+)\b|\b(six|ten|nine)\b"
-)
-OVERVIEW_CUES = (
-    r"\b(overview|summar\w*|takeaways?|take-aways?|tl;?dr|gist|in a nutshell|key messages?|"
-    r"conclusions?|conclude|executive summary|main (points|ideas|messages|findings)|"
-    r"what is (this|the) (report|document) about|recap|big picture|elevator pitch)\b"
-)
-RISK_CUES = (
-    r"\b(risks?|risky|challeng\w*|obstacles?|barriers?|hurdles?|pitfalls?|downsides?|"
-    r"drawbacks?|go wrong|costs?(?! structures?)|costly|expensive|price tag|hard to|"
-    r"difficult\w*|problems?|threats?|worr\w*|concerns?|dangers?|weakness\w*)\b"
-)
-ADVICE_CUES = (
-    r"\b(should (we|i|they|a company)|how (do|can|could|would|should) (we|i)|where (do|should) "
-    r"(we|i) (start|begin)|what (should|would|can|could) (we|i)|which (business )?model "
-    r"(would )?(suits?|fits?|works?)|(suits?|fits?|for) (us|our|a company like|companies like)|"
-    r"recommend(ation)? for (us|our)|get (it )?going|get started|first steps?|"
-    r"move (towards|into|to)|realistic for|set (it|this|that) up|how to start)\b"
-)
-CANVAS_CUES = (
-    r"\b(draft|create|build|fill( in)?|make|design|sketch|prepare|write)\b[^.?!]{0,40}"
-    r"\b(business model )?canvas\b"
-)
-# Questions after figures the report does not hold (it has no statistics or survey results).
-STATISTIC_CUES = (
-    r"\b(how many|what (percentage|percent|share|proportion|number) of|market (size|share)|"
-    r"growth rate|cagr|average (ebit|margin|profit|revenue|salary|price)|statistics|"
-    r"survey (data|results?)|respondents|stock price|shares? price|population of|gdp|"
-    r"salar(y|ies)|wages?|going rate|tax rates?|"
-    r"(inflation|unemployment|interest|exchange) rate|results? of (the|a|an) [^.?!]{0,30}survey|"
-    r"how much (revenue|money|profit|turnover))\b"
 )
 
 # The report's lists (keys of bot.report.catalog) and the words that name them.
