@@ -114,12 +114,15 @@ def decide(
     blocks: tuple[str, ...],
     topical: bool = False,
     context: bool = False,
+    indexed_nearby: bool = False,
 ) -> str:
     """The kind of a question from its signals and targets (see the module docstring).
 
     has_company: the question itself describes the asker's company (a company carried over
     from earlier turns is context for the answer, but does not make a question advice).
     context: a company (from any turn) or a business model the advice could be about.
+    indexed_nearby: some indexed passage (a user's own document, say) is close in meaning to
+    the question, so phrasing like an off-topic request is not enough to refuse it.
     topical: the question names a topic beyond the list it mentions ("what recommendations
     does the report give on localisation?"), so it is a look-up rather than the whole list.
     """
@@ -127,7 +130,7 @@ def decide(
     kind, best = s.closest()
     others = max(v for k, v in s.similarity.items() if k != "offtopic")
     if off_topic or (kind == "offtopic" and best - others >= OFF_TOPIC_MARGIN
-                     and not (models or blocks or report_lists)):
+                     and not (models or blocks or report_lists or indexed_nearby)):
         return "offtopic"
     if s.statistic and not report_lists and not has_company:
         return "offtopic"  # the report holds no statistics, market figures or survey results

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import partial
 
 from bot.answers.company import carry, company_spans, description_only, extract_company
 from bot.answers.kinds import KindExamples, decide, signals
@@ -52,6 +53,7 @@ _LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+(.*\S)\s*$")
 _MARKER = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
 _KNOWN_LISTS = frozenset(list_keys())
 _NOT_TOPIC = frozenset(tokenize(f"{CHAT_WORDS} {WORDING} {DOMAIN_WORDS} {LIST_WORDS}"))
+NEARBY_MIN = 0.5  # an indexed passage this close to a question keeps it from reading as off-topic
 MEANING_MIN = 0.45  # a common noun this close in meaning to some chunk is covered, in other words
 ITEM_LISTS = ("challenges", "why", "impact")  # lists whose items a question may name alone
 
@@ -260,17 +262,17 @@ class Planner:
         s = signals(asking, self.examples.similarity(self.embedder.embed_one(standalone)))
         lists = lists_in(standalone, models, blocks, s.all_items) + recommendations_in(standalone)
         lists += self.named_items(standalone, lists)
-        kind = decide(
-            s,
-            off_topic=off_topic_intent(question) is not None,
-            compared=bool(comparison(standalone)),
-            has_company=own is not None,
-            context=company is not None or bool(models),
-            lists=lists,
-            models=models,
-            blocks=blocks,
-            topical=topical(standalone),
+        intent = off_topic_intent(question) is not None
+        read = partial(
+            decide, s, off_topic=intent, compared=bool(comparison(standalone)),
+            has_company=own is not None, context=company is not None or bool(models),
+            lists=lists, models=models, blocks=blocks, topical=topical(standalone),
         )
+        kind = read()
+        if kind == "offtopic" and not intent and self.nearness is not None and (
+            self.nearness(standalone) >= NEARBY_MIN
+        ):  # read as off-topic from its phrasing alone, yet the index holds something close
+            kind = read(indexed_nearby=True)
         context = company_spans(question, own)
         if own is not None:
             context.append(description_only(question))
