@@ -32,6 +32,25 @@ def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return data_dir
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium driven by Playwright, one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    from evals.ui_bench import launch
+
+    with sync_playwright() as p:
+        chromium = launch(p)
+        yield chromium
+        chromium.close()
+
+
+def replies(page):
+    """The assistant's chat messages on a page of the web app."""
+    return page.get_by_test_id("stChatMessage").filter(
+        has=page.get_by_test_id("stChatMessageAvatarAssistant"))
+
+
 @pytest.fixture(scope="session")
 def embedder():
     """The real packaged MiniLM model, loaded once."""

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from evals.ui_bench import CHROMIUM, QUESTION, ask, launch, measure, open_chat, serve
+from evals.ui_bench import CHROMIUM, QUESTION, ask, measure, open_chat, serve
+from tests.conftest import replies
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -42,16 +43,6 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("screenshots")
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = launch(p)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1440, "height": 1200}, accept_downloads=True)
@@ -63,15 +54,10 @@ def page(browser):
     assert not errors, errors
 
 
-def assistant(page):
-    return page.get_by_test_id("stChatMessage").filter(
-        has=page.get_by_test_id("stChatMessageAvatarAssistant"))
-
-
 def test_ask_and_open_a_citation(page, app_url, shots):
     open_chat(page, app_url)
     ask(page, QUESTION)
-    reply = assistant(page).last
+    reply = replies(page).last
     assert "Pay-per-use model [1]" in reply.inner_text()
     chip = reply.get_by_test_id("stPopoverButton").first
     assert chip.inner_text().startswith("[1] Servitised Business Models")
@@ -151,8 +137,8 @@ def test_two_sessions_at_once_keep_their_own_conversations(browser, app_url):
             p.locator("button:not([disabled])", has_text="Clear chat").wait_for(timeout=60_000)
             text = p.get_by_test_id("stMainBlockContainer").inner_text()
             assert q in text and other not in text
-            assert len(assistant(p).all()) == 1
-            assert assistant(p).get_by_test_id("stPopoverButton").count() >= 1
+            assert len(replies(p).all()) == 1
+            assert replies(p).get_by_test_id("stPopoverButton").count() >= 1
     finally:
         for c in contexts:
             c.close()

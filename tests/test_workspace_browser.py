@@ -12,7 +12,8 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from bot.workspace.repository import Workspace
-from evals.ui_bench import CHROMIUM, QUESTION, ask, launch, open_chat, serve
+from evals.ui_bench import CHROMIUM, QUESTION, ask, open_chat, serve
+from tests.conftest import replies
 
 ROOT = Path(__file__).resolve().parents[1]
 NEXT = "What does a servitised business model cost?"
@@ -63,16 +64,6 @@ def shots(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("workspace-shots")
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = launch(p)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1440, "height": 1100}, accept_downloads=True)
@@ -82,11 +73,6 @@ def page(browser):
     yield page
     context.close()
     assert not errors, errors
-
-
-def replies(page):
-    return page.get_by_test_id("stChatMessage").filter(
-        has=page.get_by_test_id("stChatMessageAvatarAssistant"))
 
 
 def sidebar(page):
