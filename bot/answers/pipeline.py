@@ -25,7 +25,7 @@ from bot.answers.citations import MarkerRewriter, tidy, validate
 from bot.answers.citations import markers as markers_in
 from bot.answers.evidence import compose, compose_comparison
 from bot.answers.outline_answers import enumerate_lists, generic_overview, overview
-from bot.answers.plan import Planner
+from bot.answers.plan import Planner, searchable
 from bot.answers.prompts import (
     FALLBACK_NOTICE,
     NOT_IN_REPORT,
@@ -118,7 +118,7 @@ class Answerer:
         question = validate_question(question, self.settings)
         plan = self.plan(question, history)
         standalone = plan.question
-        hits = [] if plan.kind == "offtopic" else list(self.retriever.retrieve(_searchable(plan)))
+        hits = [] if plan.kind == "offtopic" else list(self.retriever.retrieve(searchable(plan)))
         scope = self.planner.scope(plan, hits)
         base = Prepared(question, standalone, tuple(hits), scope, plan=plan)
         if not scope.in_scope:
@@ -325,15 +325,6 @@ class Answerer:
         reason = " ".join(str(exc).split())[:160] or type(exc).__name__
         notice = FALLBACK_NOTICE.format(backend=llm.name, reason=reason)
         return self.evidence(prepared, notice=notice)
-
-
-def _searchable(plan: Plan) -> str:
-    """The question without the terms the index never mentions: they can only add noise."""
-    text = plan.question
-    for term in plan.not_in_report:
-        text = text.replace(term, " ")
-    text = " ".join(text.split())
-    return text if len(text.split()) >= 2 else plan.question
 
 
 def _without_company(plan: Plan) -> str:

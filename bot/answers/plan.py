@@ -49,6 +49,13 @@ _ORDINAL_REF = re.compile(
     r"those|these))\b|\b(?:number|no\.?|#|item|point)\s*(\d{1,2})\b",
     re.IGNORECASE,
 )
+# "the localisation recommendation", "the recommendation on partnerships" (not "your
+# recommendation", which asks for advice).
+_TOPIC_REC = re.compile(
+    r"\b(?:the|that|this)\s+((?:[\w-]+\s+){1,3})recommendation\b(?!s)|"
+    r"\b(?:the|that|this)\s+recommendation\s+(?:on|about|for|regarding|to)\s+((?:[\w-]+\s*){1,4})",
+    re.IGNORECASE,
+)
 _LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+(.*\S)\s*$")
 _MARKER = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
 _KNOWN_LISTS = frozenset(list_keys())
@@ -142,6 +149,15 @@ def resolve_ordinal(question: str, history: Sequence[Turn]) -> str | None:
     return f"{question} ({items[index - 1]})"
 
 
+def searchable(plan: Plan) -> str:
+    """The question without the terms the index never mentions: they can only add noise."""
+    text = plan.question
+    for term in plan.not_in_report:
+        text = text.replace(term, " ")
+    text = " ".join(text.split())
+    return text if len(text.split()) >= 2 else plan.question
+
+
 def topical(text: str) -> bool:
     """Whether a question names a topic beyond the report's lists and the words of asking."""
     rest = text
@@ -226,6 +242,28 @@ class Planner:
                 out.append(key)
         return tuple(out)
 
+    def recommendation_by_topic(self, text: str) -> tuple[str, ...]:
+        """The one recommendation a text names by its topic rather than its number ("the
+        localisation recommendation", "the recommendation on partnerships"): the title that
+        shares the most words next to "recommendation" that no other title has."""
+        match = _TOPIC_REC.search(text)
+        if self.outline is None or match is None or _ONE_REC.search(text):
+            return ()
+        named = self.outline().named("recommendations")
+        if named is None:
+            return ()
+        titles = [set(tokenize(re.sub(r"^\d+\.\s*", "", e.text))) for e in named.entries]
+        words = set(tokenize(match.group(1) or match.group(2) or "")) - _NOT_TOPIC
+        scores = []
+        for i, title in enumerate(titles):
+            others = set().union(*(t for j, t in enumerate(titles) if j != i))
+            scores.append(len((title - others) & words))
+        best = max(scores, default=0)
+        if best == 0 or scores.count(best) > 1:
+            return ()
+        number = re.match(r"\d+", named.entries[scores.index(best)].text)
+        return (f"recommendation:{number.group(0)}",) if number else ()
+
     def absent(self, question: str, kind: str, context: Sequence[str]) -> tuple[str, ...]:
         """Terms the index never mentions and comes nowhere near in meaning."""
         if kind == "offtopic":
@@ -261,6 +299,7 @@ class Planner:
         asking = _asking_part(question) if own is not None else question
         s = signals(asking, self.examples.similarity(self.embedder.embed_one(standalone)))
         lists = lists_in(standalone, models, blocks, s.all_items) + recommendations_in(standalone)
+        lists += self.recommendation_by_topic(standalone)
         lists += self.named_items(standalone, lists)
         intent = off_topic_intent(question) is not None
         read = partial(
