@@ -20,7 +20,7 @@ from bot.answers.kinds import KindExamples, decide, signals
 from bot.answers.rewrite import Turn, needs_rewrite, recommendation_number
 from bot.answers.scope import ScopeCheck, ScopeGuard, off_topic_intent
 from bot.answers.subjects import BLOCKS, comparison, subjects_in
-from bot.answers.terms import absent_terms, clauses
+from bot.answers.terms import PhraseIndex, absent_terms, clauses, unsaid_phrases
 from bot.index.embedding import Embedder
 from bot.index.lexical import tokenize
 from bot.report.catalog import Outline, list_keys
@@ -155,7 +155,7 @@ def searchable(plan: Plan) -> str:
     for term in plan.not_in_report:
         text = text.replace(term, " ")
     text = " ".join(text.split())
-    return text if len(text.split()) >= 2 else plan.question
+    return text if len(text.split()) >= 2 and topical(text) else plan.question
 
 
 def topical(text: str) -> bool:
@@ -227,6 +227,15 @@ class Planner:
         self.nearness = nearness  # how close in meaning the index comes to a term
         self.outline = outline  # the outline of the live index, for the items lists hold
         self.examples = KindExamples(embedder)
+        self._phrases: PhraseIndex | None = None
+
+    def phrase_index(self) -> PhraseIndex:
+        """The indexed text's phrases, embedded once per index generation."""
+        vocab = self.guard.vocabulary()
+        cached = self._phrases
+        if cached is None or cached.vocab is not vocab:
+            cached = self._phrases = PhraseIndex(vocab, self.embedder)
+        return cached
 
     def named_items(self, text: str, found: Sequence[str]) -> tuple[str, ...]:
         """Outline lists one of whose items the text names ("cultural shift" is a challenge)."""
@@ -274,7 +283,16 @@ class Planner:
         if self.nearness is not None:  # a common noun may be a paraphrase; a name never is
             nearness = self.nearness
             terms = [t for t in terms if _is_name(t[1]) or nearness(t[1]) < MEANING_MIN]
-        return tuple(term for term, _ in terms)
+        found = [term for term, _ in terms]
+        if kind != "overview":
+            for phrase in unsaid_phrases(question, self.guard.vocabulary(),
+                                         self.phrase_index().closest):
+                if self.nearness is not None and self.nearness(phrase) >= MEANING_MIN:
+                    continue
+                found = [t for t in found if t.lower() not in phrase.lower()]
+                if not any(phrase.lower() in t.lower() for t in found):
+                    found.append(phrase)
+        return tuple(found)
 
     def plan(
         self,

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.answers.subjects import subjects_in
-from bot.index.lexical import tokenize
+from bot.index.lexical import STOPWORDS, tokenize
 from bot.report.vocabulary import DEMONYMS, META, OFF_TOPIC, WORDING
 from bot.types import SECTION_SEP, Chunk, Hit
 
@@ -38,6 +38,8 @@ PREFIX = 5
 _OFF_TOPIC_RE = tuple((name, re.compile(p, re.IGNORECASE)) for name, p in OFF_TOPIC)
 _WORDING = frozenset(tokenize(WORDING))
 _META = re.compile(META, re.IGNORECASE)
+_SENTENCE_BREAK = re.compile(r"[.;:!?()\n,]")
+_PHRASE_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 _DEMONYM_RE = re.compile(
     r"\b(" + "|".join(re.escape(k) for k in DEMONYMS) + r")\b", re.IGNORECASE
@@ -74,10 +76,18 @@ class Vocabulary:
 
     def __init__(self, chunks: Sequence[Chunk]) -> None:
         words: set[str] = set()
+        pairs: set[tuple[str, str]] = set()
+        phrases: set[str] = set()
         for chunk in chunks:
             words.update(tokenize(chunk.text))
             words.update(tokenize(chunk.section))
+            for sentence in _SENTENCE_BREAK.split(f"{chunk.text}\n{chunk.section}"):
+                tokens = tokenize(sentence)
+                pairs.update((a, b) for i, a in enumerate(tokens) for b in tokens[i + 1 : i + 4])
+                phrases.update(_phrases(sentence))
         self.words = words
+        self.pairs = pairs
+        self.phrases = sorted(phrases)
         self._sorted = sorted(words)
         self.by_section: dict[str, list[Chunk]] = {}
         for chunk in chunks:
@@ -109,6 +119,10 @@ class Vocabulary:
         shortest = max(PREFIX, len(token) - 4)
         return any(token[:n] in self.words for n in range(shortest, len(token)))
 
+    def together(self, tokens: Sequence[str]) -> bool:
+        """Whether the text puts these words next to each other (within three words)."""
+        return all((a, b) in self.pairs or (b, a) in self.pairs for a, b in zip(tokens, tokens[1:]))
+
     def near(self, token: str) -> list[str]:
         """Known words sharing the token's first two letters (candidates for a misspelling)."""
         head = token[:2]
@@ -118,6 +132,18 @@ class Vocabulary:
             out.append(self._sorted[i])
             i += 1
         return out
+
+
+def _phrases(sentence: str) -> set[str]:
+    """The runs of one to three words of a sentence that neither start nor end on a stop word."""
+    words = [w.lower() for w in _PHRASE_WORD.findall(sentence)]
+    out = set()
+    for i in range(len(words)):
+        for n in (1, 2, 3):
+            run = words[i : i + n]
+            if len(run) == n and run[0] not in STOPWORDS and run[-1] not in STOPWORDS:
+                out.add(" ".join(run))
+    return out
 
 
 def _specifics(question: str) -> list[str]:

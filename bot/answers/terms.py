@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
+import numpy as np
+
 from bot.answers.scope import Vocabulary
+from bot.index.embedding import Embedder
 from bot.index.lexical import STOPWORDS, tokenize
 from bot.report.vocabulary import CHAT_WORDS, DEMONYMS, DOMAIN_WORDS, LIST_WORDS, WORDING
 
@@ -129,3 +132,90 @@ def clauses(question: str) -> list[str]:
         flags=re.IGNORECASE,
     )
     return [p.strip() for p in parts if p and len(p.strip().split()) >= 2]
+
+
+# "does the report mention X", "any mention of X", "anything on X": the user asks whether a
+# phrase is there, so a phrase of known words that the text never puts together is absent too.
+_ASKS_AFTER = re.compile(
+    r"\b(?:mentions?|mentioning|covers?|covering|discuss(?:es)?|discussing|address(?:es)?|"
+    r"talks? about|say (?:anything|something|much|a word) (?:about|on)|anything (?:about|on)|"
+    r"(?:any|a) (?:mention|word|discussion|coverage) (?:of|about|on)|refers? to|deal with|"
+    r"says? about|said about|think (?:of|about)|views? on|position on|stance on|take on)\s+"
+    r"(?P<span>[^?.,;:!()\"“”]+)",
+    re.IGNORECASE,
+)
+_ASKS_BEFORE = re.compile(
+    r"\b(?:is|are|was|were)\s+(?P<span>[^?.,;:!()\"“”]+?)\s+(?:ever\s+|even\s+|at all\s+)?"
+    r"(?:mentioned|covered|discussed|addressed|talked about|referred to)\b",
+    re.IGNORECASE,
+)
+_SPAN_END = re.compile(
+    r"\s+(?:in|for|as|within|anywhere|at all|by|with|when|if|from|on|under|across|"
+    r"versus|vs\.?|at|among|inside|the report|this report|it)\b.*$",
+    re.IGNORECASE,
+)
+_QUESTION_WORD = re.compile(
+    r"\s*(?:what|which|who|whom|whose|where|when|why|how|does|do|did|is|are|can|could|should|"
+    r"would|will|list|give|tell|name)\b", re.IGNORECASE)
+_SPAN_LEAD = re.compile(r"^(?:(?:the|a|an|any|some|our|their|its|this|that)\s+)+", re.IGNORECASE)
+PARAPHRASE_MIN = 0.85  # a phrase this close to one of the text's own phrases is said there
+
+
+def asked_phrases(question: str) -> list[str]:
+    """The phrases a question asks whether the text mentions, as the user wrote them."""
+    out: list[str] = []
+    for pattern in (_ASKS_AFTER, _ASKS_BEFORE):
+        for match in pattern.finditer(question):
+            for piece in re.split(r"\s+(?:and|or|nor)\s+|\s*/\s*", match.group("span")):
+                if _QUESTION_WORD.match(piece):
+                    break  # "X and what does it say about Y": Y has its own cue
+                if pattern is _ASKS_AFTER:
+                    piece = _SPAN_END.sub("", piece)
+                phrase = _SPAN_LEAD.sub("", piece.strip(" '’‘-"))
+                if len(tokenize(phrase)) >= 2 and phrase not in out:
+                    out.append(phrase)
+    return out
+
+
+def unsaid_phrases(
+    question: str, vocab: Vocabulary, closest: Callable[[str], float]
+) -> list[str]:
+    """Phrases the question asks about (see asked_phrases) whose words the text never puts
+    together and that come no closer than PARAPHRASE_MIN to any phrase of the text.
+
+    closest: the similarity of a phrase to the nearest phrase of the text that is more than a
+    part of it (so "edge computing" is not found in "edge" alone).
+    """
+    return [p for p in asked_phrases(question)
+            if not vocab.together([_spelt(vocab, t) for t in tokenize(p)])
+            and closest(p) < PARAPHRASE_MIN]
+
+
+def _spelt(vocab: Vocabulary, token: str) -> str:
+    """The known word a token is a close misspelling of, or the token itself."""
+    if vocab.knows_closely(token) or len(token) < 5:
+        return token
+    close = difflib.get_close_matches(token, vocab.near(token), n=1, cutoff=FUZZY_CUTOFF)
+    return close[0] if close else token
+
+
+class PhraseIndex:
+    """The text's short phrases (bot.answers.scope.Vocabulary.phrases), embedded once."""
+
+    def __init__(self, vocab: Vocabulary, embedder: Embedder) -> None:
+        self.vocab = vocab
+        self.embedder = embedder
+        self.tokens = [frozenset(tokenize(p)) for p in vocab.phrases]
+        self.vectors = np.asarray(embedder.embed(vocab.phrases))
+
+    def closest(self, phrase: str) -> float:
+        """The similarity of a phrase to the nearest of the text's phrases that is more than a
+        part of it ("edge computing" is not found in "edge" alone)."""
+        if not len(self.vectors):
+            return 0.0
+        own = frozenset(tokenize(phrase))
+        sims = self.vectors @ self.embedder.embed_one(phrase)
+        for i in np.argsort(-sims)[:50]:
+            if not self.tokens[i] <= own:
+                return float(sims[i])
+        return 0.0
