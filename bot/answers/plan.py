@@ -56,12 +56,19 @@ _TOPIC_REC = re.compile(
     r"\b(?:the|that|this)\s+recommendation\s+(?:on|about|for|regarding|to)\s+((?:[\w-]+\s*){1,4})",
     re.IGNORECASE,
 )
+# "every business model type", "each trend": a quantified singular names the whole list.
+_QUANTIFIED = re.compile(
+    r"\b(?:every|each)\s+((?:[\w-]+\s+){0,2}?)(model|trend|recommendation|challenge|archetype|"
+    r"lever|barrier|obstacle|reason|driver|impact)(?:\s+(?:type|kind|category))?\b(?!['’])",
+    re.IGNORECASE,
+)
 _LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+(.*\S)\s*$")
 _MARKER = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
 _KNOWN_LISTS = frozenset(list_keys())
 _NOT_TOPIC = frozenset(tokenize(f"{CHAT_WORDS} {WORDING} {DOMAIN_WORDS} {LIST_WORDS}"))
 NEARBY_MIN = 0.5  # an indexed passage this close to a question keeps it from reading as off-topic
 MEANING_MIN = 0.45  # a common noun this close in meaning to some chunk is covered, in other words
+BLOCKS_LISTED = 3  # a question naming this many blocks of one canvas gets each block whole
 ITEM_LISTS = ("challenges", "why", "impact")  # lists whose items a question may name alone
 
 
@@ -82,6 +89,7 @@ def lists_in(
 ) -> tuple[str, ...]:
     """The report lists a question asks for (keys of bot.report.catalog)."""
     found: list[str] = []
+    text = _QUANTIFIED.sub(lambda m: f"all {m.group(1)}{m.group(2)}s", text)
     one_rec = bool(_ONE_REC.search(text))
     for key, pattern in _LISTS.items():
         if not pattern.search(text):
@@ -107,6 +115,8 @@ def lists_in(
             found.append(f"block:{block}")
     if len(models) == 1 and not blocks and (_CANVAS_WORD.search(text) or _ALL_BLOCKS.search(text)):
         found.append(f"canvas:{models[0]}")
+    if len(models) == 1 and (all_items or len(blocks) >= BLOCKS_LISTED):  # every bullet of each
+        found += [f"canvas:{models[0]}:{block}" for block in blocks]
     return tuple(k for k in dict.fromkeys(found) if k in _KNOWN_LISTS)
 
 
@@ -158,12 +168,16 @@ def searchable(plan: Plan) -> str:
     return text if len(text.split()) >= 2 and topical(text) else plan.question
 
 
-def topical(text: str) -> bool:
-    """Whether a question names a topic beyond the report's lists and the words of asking."""
+def topical(text: str, known: Callable[[str], bool] | None = None) -> bool:
+    """Whether a question names a topic beyond the report's lists and the words of asking.
+
+    known: whether the index knows a word; a word it never uses ("why should we care") can
+    narrow nothing down, so it is no topic.
+    """
     rest = text
     for pattern in (*_LISTS.values(), _LEVER):
         rest = pattern.sub(" ", rest)
-    return any(t not in _NOT_TOPIC for t in tokenize(rest))
+    return any(t not in _NOT_TOPIC and (known is None or known(t)) for t in tokenize(rest))
 
 
 def _is_name(term: str) -> bool:
@@ -323,7 +337,7 @@ class Planner:
         read = partial(
             decide, s, off_topic=intent, compared=bool(comparison(standalone)),
             has_company=own is not None, context=company is not None or bool(models),
-            lists=lists, models=models, blocks=blocks, topical=topical(standalone),
+            lists=lists, models=models, blocks=blocks, topical=topical(standalone, self.guard.vocabulary().knows_closely),
         )
         kind = read()
         if kind == "offtopic" and not intent and self.nearness is not None and (
@@ -362,6 +376,13 @@ class Planner:
             return ScopeCheck(False, "off-topic", 0.0, 0.0)
         if plan.kind in {"overview", "risks"} or plan.lists:  # lists and numbered recommendations
             return ScopeCheck(True, "outline", 0.0, 1.0)
+        company = plan.company
+        if plan.kind == "advise" and company is not None and (
+            company.products or company.size or company.places
+        ) and (description_only(plan.question) or extract_company(plan.question) is None):
+            # advice for a company described in a statement ("We assemble battery packs"), in
+            # this turn or an earlier one: the company is the subject, not a gap in the report
+            return ScopeCheck(True, "company", 0.0, 1.0)
         context = plan.company is not None and plan.kind in {"advise", "risks", "canvas"}
         text = plan.question
         verdict: ScopeCheck | None = None

@@ -20,6 +20,7 @@ import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from bot.answers.subjects import subjects_in
 from bot.index.lexical import STOPWORDS, tokenize
@@ -121,7 +122,7 @@ class Vocabulary:
 
     def together(self, tokens: Sequence[str]) -> bool:
         """Whether the text puts these words next to each other (within three words)."""
-        return all((a, b) in self.pairs or (b, a) in self.pairs for a, b in zip(tokens, tokens[1:]))
+        return all((a, b) in self.pairs or (b, a) in self.pairs for a, b in pairwise(tokens))
 
     def near(self, token: str) -> list[str]:
         """Known words sharing the token's first two letters (candidates for a misspelling)."""

@@ -156,8 +156,9 @@ class Outline:
             entries = self._levers(key[7:])
         elif key.startswith("block:") and key[6:] in BLOCK_HEADINGS:
             return self._block_across(key[6:])
-        elif key.startswith("canvas:") and key[7:] in ARCHETYPES:
-            return self._canvas(key[7:])
+        elif key.startswith("canvas:") and key.split(":")[1] in ARCHETYPES:
+            _, archetype, *block = key.split(":")
+            return self._canvas(archetype, *block)
         else:
             return None
         if not entries:
@@ -226,19 +227,22 @@ class Outline:
         title = f"{BLOCK_TITLES[block]} across the six business models"
         return NamedList(f"block:{block}", title, tuple(entries), tuple(notes))
 
-    def _canvas(self, archetype: str) -> NamedList | None:
+    def _canvas(self, archetype: str, only: str | None = None) -> NamedList | None:
+        """One canvas whole, or (with `only`) one block of it whole."""
         name = f"{ARCHETYPES[archetype][0]} Business Models"
         section = f"{CANVASES_HEADING}{SECTION_SEP}{name}"
         entries: list[Entry] = []
         notes: list[str] = []
-        for block in CANVAS_BLOCKS:
+        for block in [only] if only else CANVAS_BLOCKS:
             found = self.items(f"{section}{SECTION_SEP}{BLOCK_HEADINGS[block]}")
             if not found:
                 notes.append(f"The report leaves {BLOCK_TITLES[block]} empty for {name}.")
-            entries += [Entry(e.text, e.chunk, BLOCK_TITLES[block]) for e in found]
-        if not entries:
-            return None
-        return NamedList(f"canvas:{archetype}", f"The {name} canvas", tuple(entries), tuple(notes))
+            entries += [Entry(e.text, e.chunk, "" if only else BLOCK_TITLES[block]) for e in found]
+        if only:
+            key, title = f"canvas:{archetype}:{only}", f"{BLOCK_TITLES[only]} of the {name} canvas"
+        else:
+            key, title = f"canvas:{archetype}", f"The {name} canvas"
+        return NamedList(key, title, tuple(entries), tuple(notes)) if entries else None
 
     def generic(self, section: str) -> NamedList | None:
         """Any section's items as a list (documents users add get their outline this way)."""
@@ -258,6 +262,7 @@ def list_keys() -> list[str]:
         *(f"levers:{lever}" for lever in LEVERS),
         *(f"block:{b}" for b in CANVAS_BLOCKS),
         *(f"canvas:{a}" for a in ARCHETYPES),
+        *(f"canvas:{a}:{b}" for a in ARCHETYPES for b in CANVAS_BLOCKS),
     ]
 
 

@@ -120,7 +120,9 @@ ALL_CUES = (
 )
 OVERVIEW_CUES = (
     r"\b(overview|summar\w*|takeaways?|take-aways?|tl;?dr|gist|in a nutshell|key messages?|"
-    r"conclusions?|conclude|executive summary|main (points|ideas|messages|findings)|"
+    r"conclusions?|conclude|executive summary|"
+    r"(main|overall|central|core|key|big|general) (points?|ideas?|messages?|findings?|argument"
+    r"s?|thesis|lessons?|story|thrust)|"
     r"what is (this|the) (report|document) about|recap|big picture|elevator pitch)\b"
 )
 RISK_CUES = (

@@ -30,7 +30,9 @@ ARCHETYPE_CUES: dict[str, tuple[str, ...]] = {
     ),
     "servitised": (
         r"as[- ]a[- ]service", r"uptime", r"outcome", r"availability", r"pay[- ]per[- ]use",
-        r"pay[- ]per[- ](part|unit|hour|cycle|shift|piece|metre|meter|litre|kwh)",
+        # paying for use or output: "pay per square metre cleaned", "billed by the hour"
+        r"\b(pay|paid|paying|charg\w*|bill\w*|pric\w*|invoic\w*)[- ]+(them |customers |"
+        r"clients )?(per|by the|for each|according to)\b(?![- ]feature)",
         r"\bper (part|piece|operating hour|cycle|shift|kwh|cubic)",
         r"maintenance", r"maintain", r"invoic", r"billed", r"service contract", r"operate",
         r"technician",

@@ -1,0 +1,116 @@
+"""Questions the advisor once misread: phrases the report never uses, recommendations named by
+their topic, whole blocks of one canvas, and advice for companies whose products the report
+never names. Each runs on the real index and the packaged embedding model."""
+
+from __future__ import annotations
+
+from bot import Advisor
+from bot.answers.terms import asked_phrases
+from bot.types import Answer
+from tests.test_advisor_answers import cited, grounded
+
+CIRCULAR = "New Business Models > Circular Business Models"
+
+
+def test_asked_phrases_are_what_the_user_asks_the_report_to_mention() -> None:
+    assert asked_phrases("Is right to repair mentioned anywhere?") == ["right to repair"]
+    assert asked_phrases("Anything on supply chain finance or working capital in the "
+                         "servitised model?") == ["supply chain finance", "working capital"]
+    assert asked_phrases("Does the report cover additive manufacturing for mass "
+                         "customisation?") == ["additive manufacturing"]
+    assert asked_phrases("Does it mention carbon border adjustments and what does it say "
+                         "about revenue?") == ["carbon border adjustments"]
+    assert asked_phrases("What are the circular revenue streams?") == []
+
+
+def test_a_phrase_of_known_words_the_report_never_uses_is_said_to_be_absent(
+    advisor: Advisor,
+) -> None:
+    answer = advisor.ask("Is right to repair mentioned anywhere? What key activities does the "
+                         "circular canvas list?")
+    grounded(answer)
+    assert "right to repair" in answer.not_in_report
+    assert answer.text.startswith("The report does not mention “right to repair”")
+    assert any(s.startswith(f"{CIRCULAR} > Key Activities") for s in cited(answer))
+    edge = advisor.ask("Does the report say anything about edge computing for data-driven "
+                       "business models?")
+    assert "edge computing" in edge.not_in_report and not edge.refused
+
+
+def test_a_phrase_the_report_says_in_other_words_is_not_absent(advisor: Advisor) -> None:
+    for question in ("Does the report mention waste reduction?",
+                     "Does the report talk about data sharing between companies?",
+                     "What does the report say about take-back schemes?"):
+        answer = advisor.ask(question)
+        assert not answer.refused, question
+        assert not answer.not_in_report, (question, answer.not_in_report)
+
+
+def test_a_recommendation_named_by_its_topic_is_answered_with_it(advisor: Advisor) -> None:
+    answer = advisor.ask("How would nearshoring to Poland fit the localisation recommendation?")
+    grounded(answer)
+    assert answer.plan is not None and "recommendation:8" in answer.plan.lists
+    assert {"nearshoring", "Poland"} <= set(answer.not_in_report)
+    assert cited(answer)[0].startswith("10 Key Recommendations > 8. Prioritise localised")
+    # "your recommendation" asks for advice; it names none of the ten
+    plan = advisor.answerer.plan("What is your recommendation on partnerships for us?")
+    assert not any(k.startswith("recommendation:") for k in plan.lists)
+
+
+def test_every_member_of_a_list_named_in_the_singular(advisor: Advisor) -> None:
+    answer = advisor.ask("can u name every business model type the report describes?")
+    grounded(answer)
+    for name in ("Digital", "Data-driven", "AI-based", "Mass-Customisation", "Servitised",
+                 "Circular"):
+        assert name in answer.text
+
+
+def _items_of(advisor: Advisor, section: str) -> list[str]:
+    outline = advisor.answerer.outline()
+    return [e.text for e in outline.items(section)]
+
+
+def test_named_blocks_of_one_canvas_come_whole(advisor: Advisor) -> None:
+    answer = advisor.ask("mass customisation: give me the value propositions, channels and "
+                         "revenue streams of the canvas. every bullet")
+    grounded(answer)
+    model = "New Business Models > Mass-Customisation Business Models"
+    for block in ("Value Propositions", "Channels", "Revenue Streams"):
+        items = _items_of(advisor, f"{model} > {block}")
+        assert items, block
+        for item in items:
+            assert item[:40] in answer.text, item
+    partners = advisor.ask("who does an AI-based business need as partners? every single one")
+    grounded(partners)
+    for item in _items_of(advisor, "New Business Models > AI-based Business Models > "
+                                   "Key Partners"):
+        assert item[:40] in partners.text, item
+
+
+def _advice(advisor: Advisor, question: str) -> Answer:
+    answer = advisor.ask(question)
+    grounded(answer)
+    assert answer.plan is not None and answer.plan.kind == "advise"
+    return answer
+
+
+def test_a_company_whose_products_the_report_never_names_gets_advice(advisor: Advisor) -> None:
+    answer = _advice(advisor, (
+        "We assemble lithium battery packs for e-scooters in Taiwan (400 staff). Customers ask "
+        "what happens at end of life. We are thinking of giving good cells a second life and "
+        "recovering materials from the rest. What would you advise?"))
+    assert "Circular Business Models" in answer.text.split("\n")[0]
+    assert any(s.startswith(CIRCULAR) for s in cited(answer))
+
+
+def test_paying_per_unit_of_use_points_to_servitisation(advisor: Advisor) -> None:
+    answer = _advice(advisor, (
+        "We build floor-scrubbing robots, 85 people, Gothenburg. Customers would rather pay per "
+        "square metre cleaned while we maintain the robots. Which business model fits?"))
+    assert "Servitised Business Models" in answer.text.split("\n")[0]
+
+
+def test_a_request_without_a_company_is_still_refused(advisor: Advisor) -> None:
+    answer = advisor.ask("Can you give me an ISO 9001:2015 internal audit checklist for our "
+                         "warehouse?")
+    assert answer.refused
