@@ -114,3 +114,26 @@ def test_a_request_without_a_company_is_still_refused(advisor: Advisor) -> None:
     answer = advisor.ask("Can you give me an ISO 9001:2015 internal audit checklist for our "
                          "warehouse?")
     assert answer.refused
+
+
+def _history(advisor: Advisor, question: str) -> list[dict[str, str]]:
+    return [{"role": "user", "content": question},
+            {"role": "assistant", "content": advisor.ask(question).text}]
+
+
+def test_a_bare_ordinal_picks_from_the_last_list(advisor: Advisor) -> None:
+    history = _history(advisor, "What are the ten recommendations?")
+    answer = advisor.ask("tell me more about the seventh", history)
+    grounded(answer)
+    assert not answer.not_in_report
+    assert cited(answer)[0].startswith("10 Key Recommendations > 7. Balance key resources")
+
+
+def test_a_follow_up_to_a_comparison_compares_both_models(advisor: Advisor) -> None:
+    history = _history(advisor, "Compare servitised and data-driven models.")
+    answer = advisor.ask("which is cheaper to start?", history)
+    grounded(answer)
+    assert answer.plan is not None and answer.plan.kind == "compare"
+    sections = cited(answer)
+    for model in ("Servitised", "Data-driven"):
+        assert f"New Business Models > {model} Business Models > Cost Structure" in sections

@@ -46,7 +46,8 @@ _ALL_BLOCKS = re.compile(r"\b(all|every|each)( the| of the)? (nine |9 )?blocks?\
 _ONE_REC = re.compile(RECOMMENDATION_REF, re.IGNORECASE)
 _ORDINAL_REF = re.compile(
     r"\b(?:the\s+)?(" + "|".join(ORDINALS) + r"|last)\s+(?:one|item|point|bullet|of (?:them|"
-    r"those|these))\b|\b(?:number|no\.?|#|item|point)\s*(\d{1,2})\b",
+    r"those|these))\b|\b(?:number|no\.?|#|item|point)\s*(\d{1,2})\b|"
+    r"\bthe\s+(" + "|".join(ORDINALS) + r"|last)\b(?=\s*(?:[?.!,;)]|$|and\b|please\b))",
     re.IGNORECASE,
 )
 # "the localisation recommendation", "the recommendation on partnerships" (not "your
@@ -152,7 +153,7 @@ def resolve_ordinal(question: str, history: Sequence[Turn]) -> str | None:
     items = last_list(history)
     if not items:
         return None
-    word = (match.group(1) or "").lower()
+    word = (match.group(1) or match.group(3) or "").lower()
     index = len(items) if word == "last" else ORDINALS.get(word) or int(match.group(2) or 0)
     if not 1 <= index <= len(items):
         return None
@@ -201,6 +202,12 @@ def carried_targets(question: str, history: Sequence[Turn]) -> list[str]:
     need_block = not blocks_in(question)
     need_rec = not _ONE_REC.search(question)
     out: list[str] = []
+    last_user = next((t.get("content", "") for t in reversed(history) if t.get("role") == "user"),
+                     "")
+    if need_model and len(found := models_in(last_user)) > 1 and comparison(last_user):
+        # both models of a comparison ("which is cheaper to start?")
+        out.append(f"{found[0]} and {found[1]} business models")
+        need_model = False
     for turn in reversed(history):
         text = turn.get("content", "")
         if need_model and (found := models_in(text)):

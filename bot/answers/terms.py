@@ -18,11 +18,19 @@ import numpy as np
 from bot.answers.scope import Vocabulary
 from bot.index.embedding import Embedder
 from bot.index.lexical import STOPWORDS, tokenize
-from bot.report.vocabulary import CHAT_WORDS, DEMONYMS, DOMAIN_WORDS, LIST_WORDS, WORDING
+from bot.report.vocabulary import (
+    CHAT_WORDS,
+    DEMONYMS,
+    DOMAIN_WORDS,
+    LIST_WORDS,
+    ORDINALS,
+    WORDING,
+)
 
 _RAW = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.&+/-]*[A-Za-z0-9+]|[A-Za-z0-9]")
 _BREAK = re.compile(r"[,;:!?()\"“”]|\.(?=\s|$)|\s[-–—]\s")
-_IGNORE = frozenset(tokenize(f"{CHAT_WORDS} {WORDING} {DOMAIN_WORDS} {LIST_WORDS}"))
+_IGNORE = frozenset(tokenize(f"{CHAT_WORDS} {WORDING} {DOMAIN_WORDS} {LIST_WORDS} "
+                             + " ".join(ORDINALS)))  # "the seventh" points into a list
 _PLACE_WORDS = frozenset(DEMONYMS) | frozenset(DEMONYMS.values())
 # A sentence's first word, capitalised only because it comes first ("Weigh up ...", not "SAP").
 _SENTENCE_START = re.compile(r"(^\s*|[.!?]\s+)([A-Z])(?=[a-z'’]*\b)")

@@ -97,6 +97,12 @@ KIND_EXAMPLES: dict[str, tuple[str, ...]] = {
         "Write a cover letter for a plant manager job.",
         "How many people work at that corporation?",
         "What is the history of the steam engine?",
+        "Which software vendor or supplier is the best one to buy from?",
+        "Recommend a good book or online course on this.",
+        "How do I get certified or qualified for this job?",
+        "How much budget should we spend on marketing each year?",
+        "Which countries pay the biggest subsidies?",
+        "How do I write a business plan to get a bank loan?",
     ),
     "lookup": (
         "What does the report say about this?",

@@ -179,14 +179,18 @@ BLOCK_PATTERNS: dict[str, str] = {
     "customer_segments": r"\bsegments?\b|\bwho (would )?buys?\b|\bwho are (the|their|its) "
                          r"customers\b|\bcustomers? (groups?|types?|base)\b|\btarget "
                          r"(customers|groups?|markets?)\b",
-    "cost_structure": r"\bcosts?\b|\bcost structures?\b",
+    "cost_structure": r"\bcosts?\b|\bcost structures?\b|\bcheap\w*|\bexpensive\b|\bspend\w*\b",
     "revenue_streams": r"\brevenue\w*\b|\bmoneti[sz]\w*|\bearn\w*|\bmoney\b|\bincome\b|\bcharg\w*",
 }
 
 # A comparison of business models; a question about trends; a question about the contributors.
 COMPARE = (
     r"\b(compar\w*|contrast\w*|differ\w*|versus|vs\.?|distinguish\w*|similarit\w*|"
-    r"weigh up|against each other)\b"
+    r"weigh up|against each other|which one|which of (them|the two|these|those|both)|"
+    r"(more|less|better|worse|\w{3,}er) than)\b|"
+    # "which is cheaper to start?": a comparative asked of "which"
+    r"\bwhich (is|are|has|needs|costs|would be|will be)\b[^?.]{0,20}\b(more|less|better|worse|"
+    r"cheaper|faster|easier|harder|riskier|safer|simpler|quicker|bigger|smaller)\b"
 )
 TREND = r"\b(economy|economies|trends?)\b"
 CONTRIBUTOR = r"\bcontribut\w*|\baffiliat\w*|\bwho (wrote|authored)\b|\bauthors?\b"
