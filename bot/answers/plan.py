@@ -344,7 +344,8 @@ class Planner:
         read = partial(
             decide, s, off_topic=intent, compared=bool(comparison(standalone)),
             has_company=own is not None, context=company is not None or bool(models),
-            lists=lists, models=models, blocks=blocks, topical=topical(standalone, self.guard.vocabulary().knows_closely),
+            lists=lists, models=models, blocks=blocks,
+            topical=topical(standalone, self.guard.vocabulary().knows_closely),
         )
         kind = read()
         if kind == "offtopic" and not intent and self.nearness is not None and (
