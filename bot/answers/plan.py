@@ -17,7 +17,7 @@ from functools import partial
 
 from bot.answers.company import carry, company_spans, description_only, extract_company
 from bot.answers.kinds import KindExamples, decide, signals
-from bot.answers.rewrite import Turn, needs_rewrite, recommendation_number
+from bot.answers.rewrite import Turn, needs_rewrite, recommendation_number, resolve_ordinal
 from bot.answers.scope import ScopeCheck, ScopeGuard, off_topic_intent
 from bot.answers.subjects import BLOCKS, comparison, subjects_in
 from bot.answers.terms import PhraseIndex, absent_terms, clauses, unsaid_phrases
@@ -32,7 +32,6 @@ from bot.report.vocabulary import (
     LEVER_CUES,
     LIST_CUES,
     LIST_WORDS,
-    ORDINALS,
     RECOMMENDATION_REF,
     WORDING,
 )
@@ -44,12 +43,6 @@ _ACROSS = re.compile(ACROSS_CUES, re.IGNORECASE)
 _CANVAS_WORD = re.compile(r"\bcanvas\b", re.IGNORECASE)
 _ALL_BLOCKS = re.compile(r"\b(all|every|each)( the| of the)? (nine |9 )?blocks?\b", re.IGNORECASE)
 _ONE_REC = re.compile(RECOMMENDATION_REF, re.IGNORECASE)
-_ORDINAL_REF = re.compile(
-    r"\b(?:the\s+)?(" + "|".join(ORDINALS) + r"|last)\s+(?:one|item|point|bullet|of (?:them|"
-    r"those|these))\b|\b(?:number|no\.?|#|item|point)\s*(\d{1,2})\b|"
-    r"\bthe\s+(" + "|".join(ORDINALS) + r"|last)\b(?=\s*(?:[?.!,;)]|$|and\b|please\b))",
-    re.IGNORECASE,
-)
 # "the localisation recommendation", "the recommendation on partnerships" (not "your
 # recommendation", which asks for advice).
 _TOPIC_REC = re.compile(
@@ -63,8 +56,6 @@ _QUANTIFIED = re.compile(
     r"lever|barrier|obstacle|reason|driver|impact)(?:\s+(?:type|kind|category))?\b(?!['’])",
     re.IGNORECASE,
 )
-_LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+(.*\S)\s*$")
-_MARKER = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
 _KNOWN_LISTS = frozenset(list_keys())
 _NOT_TOPIC = frozenset(tokenize(f"{CHAT_WORDS} {WORDING} {DOMAIN_WORDS} {LIST_WORDS}"))
 NEARBY_MIN = 0.5  # an indexed passage this close to a question keeps it from reading as off-topic
@@ -119,45 +110,6 @@ def lists_in(
     if len(models) == 1 and (all_items or len(blocks) >= BLOCKS_LISTED):  # every bullet of each
         found += [f"canvas:{models[0]}:{block}" for block in blocks]
     return tuple(k for k in dict.fromkeys(found) if k in _KNOWN_LISTS)
-
-
-def last_list(history: Sequence[Turn]) -> list[str]:
-    """The list items of the last answer (bullets or numbered lines), markers removed."""
-    for turn in reversed(history):
-        if turn.get("role") == "assistant":
-            content = turn.get("content", "")
-            items = [_MARKER.sub("", m.group(1)).strip()
-                     for line in content.splitlines() if (m := _LIST_LINE.match(line))]
-            return [i for i in items if i] or _prose_list(content)
-    return []
-
-
-def _prose_list(text: str) -> list[str]:
-    """The items of a list written as prose ("six: Digital, Data-driven, ... and Circular")."""
-    best: list[str] = []
-    for sentence in re.split(r"(?<=[.!?])\s+", _MARKER.sub("", text)):
-        tail = sentence.split(":", 1)[-1]
-        parts = [p.strip(" .;") for p in re.split(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", tail)]
-        parts = [re.sub(r"^(the|a|an)\s+", "", p, flags=re.IGNORECASE) for p in parts]
-        items = [p for p in parts if p and len(p.split()) <= 5]
-        if len(items) >= 3 and len(items) > len(best):
-            best = items
-    return best
-
-
-def resolve_ordinal(question: str, history: Sequence[Turn]) -> str | None:
-    """"Tell me more about the fourth one" -> the question with that item of the last list."""
-    match = _ORDINAL_REF.search(question)
-    if not match or _ONE_REC.search(question):
-        return None
-    items = last_list(history)
-    if not items:
-        return None
-    word = (match.group(1) or match.group(3) or "").lower()
-    index = len(items) if word == "last" else ORDINALS.get(word) or int(match.group(2) or 0)
-    if not 1 <= index <= len(items):
-        return None
-    return f"{question} ({items[index - 1]})"
 
 
 def searchable(plan: Plan) -> str:

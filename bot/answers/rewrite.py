@@ -23,6 +23,14 @@ _DEPENDENT = re.compile(
     re.IGNORECASE,
 )
 _RECOMMENDATION = re.compile(RECOMMENDATION_REF, re.IGNORECASE)
+_ORDINAL_REF = re.compile(
+    r"\b(?:the\s+)?(" + "|".join(ORDINALS) + r"|last)\s+(?:one|item|point|bullet|of (?:them|"
+    r"those|these))\b|\b(?:number|no\.?|#|item|point)\s*(\d{1,2})\b|"
+    r"\bthe\s+(" + "|".join(ORDINALS) + r"|last)\b(?=\s*(?:[?.!,;)]|$|and\b|please\b))",
+    re.IGNORECASE,
+)
+_LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+(.*\S)\s*$")
+_MARKER = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
 _CONTRIBUTORS = re.compile(
     r"\b(contribut\w*|affiliat\w*|universit\w*|institut\w*|authors?|wrote)\b", re.IGNORECASE
 )
@@ -114,3 +122,42 @@ def rewrite(question: str, history: Sequence[Turn] | None, llm: ChatBackend | No
     if subject and subject.split()[0].lower() not in line.lower():
         line = f"{line} ({subject})"
     return line
+
+
+def last_list(history: Sequence[Turn]) -> list[str]:
+    """The list items of the last answer (bullets or numbered lines), markers removed."""
+    for turn in reversed(history):
+        if turn.get("role") == "assistant":
+            content = turn.get("content", "")
+            items = [_MARKER.sub("", m.group(1)).strip()
+                     for line in content.splitlines() if (m := _LIST_LINE.match(line))]
+            return [i for i in items if i] or _prose_list(content)
+    return []
+
+
+def _prose_list(text: str) -> list[str]:
+    """The items of a list written as prose ("six: Digital, Data-driven, ... and Circular")."""
+    best: list[str] = []
+    for sentence in re.split(r"(?<=[.!?])\s+", _MARKER.sub("", text)):
+        tail = sentence.split(":", 1)[-1]
+        parts = [p.strip(" .;") for p in re.split(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", tail)]
+        parts = [re.sub(r"^(the|a|an)\s+", "", p, flags=re.IGNORECASE) for p in parts]
+        items = [p for p in parts if p and len(p.split()) <= 5]
+        if len(items) >= 3 and len(items) > len(best):
+            best = items
+    return best
+
+
+def resolve_ordinal(question: str, history: Sequence[Turn]) -> str | None:
+    """"Tell me more about the fourth one" -> the question with that item of the last list."""
+    match = _ORDINAL_REF.search(question)
+    if not match or _RECOMMENDATION.search(question):
+        return None
+    items = last_list(history)
+    if not items:
+        return None
+    word = (match.group(1) or match.group(3) or "").lower()
+    index = len(items) if word == "last" else ORDINALS.get(word) or int(match.group(2) or 0)
+    if not 1 <= index <= len(items):
+        return None
+    return f"{question} ({items[index - 1]})"
