@@ -137,3 +137,13 @@ def test_a_follow_up_to_a_comparison_compares_both_models(advisor: Advisor) -> N
     sections = cited(answer)
     for model in ("Servitised", "Data-driven"):
         assert f"New Business Models > {model} Business Models > Cost Structure" in sections
+
+
+def test_questions_about_the_report_for_a_reader_are_overviews(advisor: Advisor) -> None:
+    for question in ("Is the report worth reading for a supply chain manager?",
+                     "Why should a CFO care about this report?",
+                     "Brief my CEO in 5 bullets."):
+        answer = advisor.ask(question)
+        grounded(answer)
+        assert answer.plan is not None and answer.plan.kind == "overview", question
+        assert any(s.startswith("10 Key Recommendations") for s in cited(answer)), question

@@ -130,7 +130,7 @@ def decide(
     kind, best = s.closest()
     others = max(v for k, v in s.similarity.items() if k != "offtopic")
     if off_topic or (kind == "offtopic" and best - others >= OFF_TOPIC_MARGIN
-                     and not (models or blocks or report_lists or indexed_nearby)):
+                     and not (models or blocks or report_lists or indexed_nearby or s.overview)):
         return "offtopic"
     if s.statistic and not report_lists and not has_company:
         return "offtopic"  # the report holds no statistics, market figures or survey results

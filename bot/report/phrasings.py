@@ -37,6 +37,9 @@ KIND_EXAMPLES: dict[str, tuple[str, ...]] = {
         "Describe the report in a sentence or two, and who is behind it.",
         "What is the report's overall argument?",
         "Summarise the whole thing for me before I read it.",
+        "Is this report worth reading for someone in my role?",
+        "Why should people like me care about this report?",
+        "Brief my boss on it in five bullets.",
     ),
     "advise": (
         "We are a manufacturer; which business model would suit us?",
@@ -129,7 +132,8 @@ OVERVIEW_CUES = (
     r"conclusions?|conclude|executive summary|"
     r"(main|overall|central|core|key|big|general) (points?|ideas?|messages?|findings?|argument"
     r"s?|thesis|lessons?|story|thrust)|"
-    r"what is (this|the) (report|document) about|recap|big picture|elevator pitch)\b"
+    r"what is (this|the) (report|document) about|recap|big picture|elevator pitch|"
+    r"worth (reading|my time|a read)|what'?s in it for|brief (me|my|our|the) \w+)\b"
 )
 RISK_CUES = (
     r"\b(risks?|risky|challeng\w*|obstacles?|barriers?|hurdles?|pitfalls?|downsides?|"
