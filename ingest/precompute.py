@@ -2,8 +2,9 @@
 new generation (bot.canvas.service reads them, so a process's first canvas embeds only the brief).
 
 The texts follow bot.canvas.engine.CanvasEngine: each canvas item prefixed with its block title,
-each canvas's profile and trend, each recommendation, each block's meaning. Any text the engine
-asks for that is not stored is embedded when the engine is built and added to the stored table.
+each canvas's profile and trend, each recommendation, each block's meaning, each archetype's
+example sentences. Any text the engine asks for that is not stored is embedded when the engine
+is built and added to the stored table.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from bot.errors import AdvisorError
 from bot.index.embedding import Embedder, RecordingEmbedder
 from bot.index.vector_table import load_vectors, save_vectors
 from bot.report.outline import BLOCK_TITLES, ReportIndex
+from bot.report.phrasings import ARCHETYPE_EXAMPLES
 from bot.report.vocabulary import BLOCK_MEANINGS
 from bot.types import CANVAS_BLOCKS, Chunk
 
@@ -28,6 +30,7 @@ def canvas_texts(index: ReportIndex) -> list[str]:
         + [c.trend or c.title for c in canvases]
         + [r.text() for r in report.recommendations]
         + [BLOCK_MEANINGS[b] for b in CANVAS_BLOCKS]
+        + [x for k in report.canvases for x in ARCHETYPE_EXAMPLES.get(k, ())]
     )
 
 

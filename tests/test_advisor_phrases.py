@@ -147,3 +147,24 @@ def test_questions_about_the_report_for_a_reader_are_overviews(advisor: Advisor)
         grounded(answer)
         assert answer.plan is not None and answer.plan.kind == "overview", question
         assert any(s.startswith("10 Key Recommendations") for s in cited(answer)), question
+
+
+def test_what_customers_want_decides_the_model_not_the_product(advisor: Advisor) -> None:
+    """No keyword of the report's canvases in these briefs: the fit comes from their meaning."""
+    for question, model in (
+        ("We're a 60-person maker of industrial sewing machines in Porto. Clients keep asking us "
+         "to keep their machines running and only pay when they produce. What should we do?",
+         "Servitised"),
+        ("Our firm (30 people, Lyon) makes bicycle frames. Customers want to pick geometry, "
+         "colour and components online before we build. How do we go about it?",
+         "Mass-Customisation"),
+    ):
+        answer = _advice(advisor, question)
+        assert f"**{model} Business Models**" in answer.text.split("\n")[0], answer.text[:300]
+
+
+def test_plans_in_a_question_are_not_the_company_s_products(advisor: Advisor) -> None:
+    plan = advisor.answerer.plan("We run a foundry with 120 employees in Ohio and collect sensor "
+                                 "readings from our furnaces. Could we sell those insights?")
+    assert plan.company is not None and plan.company.size == "120 employees"
+    assert not any("insights" in p for p in plan.company.products)

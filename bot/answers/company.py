@@ -45,8 +45,11 @@ _PLACE = re.compile(
 _DEMONYM = re.compile(r"\b(" + "|".join(re.escape(k) for k in DEMONYMS if len(k) > 3) + r")\b",
                       re.IGNORECASE)
 _SENTENCES = re.compile(r"(?<=[.!?])\s+")
-_ASKING = re.compile(r"\?\s*$|^\s*(how|what|which|where|should|could|can|would|is|are|do|does)\b",
-                     re.IGNORECASE)
+_ASKING = re.compile(
+    r"\?\s*$|^\s*(how|what|which|where|should|could|can|would|is|are|do|does|give|list|tell|"
+    r"help|suggest|recommend|advise)\b",
+    re.IGNORECASE,
+)
 DESCRIPTION_CHARS = 600  # the company description carried to canvases and later turns
 _NOT_PLACES = frozenset(
     {"The", "Our", "We", "I", "A", "An", "This", "That", "It", "AI", "Industry"}
@@ -58,7 +61,10 @@ def extract_company(question: str) -> Company | None:
     first_person = bool(_FIRST_PERSON.search(question))
     described = _DESCRIBED.search(question)
     size = _SIZE.search(question)
-    products = [(m.group(1) or m.group(2)).strip() for m in _PRODUCTS.finditer(question)]
+    # what the describing sentences name, if any ("We run a foundry ... Could we sell insights?"
+    # plans to sell insights; it does not make them)
+    said = description_only(question) or question
+    products = [(m.group(1) or m.group(2)).strip() for m in _PRODUCTS.finditer(said)]
     if not (first_person or described or size or products):
         return None
     places = [m.group(1) for m in _PLACE.finditer(question) if m.group(1) not in _NOT_PLACES]
@@ -98,6 +104,12 @@ def description_only(question: str) -> str:
     """The sentences that describe without asking ("" when every sentence asks)."""
     sentences = [s.strip() for s in _SENTENCES.split(question.strip()) if s.strip()]
     return " ".join(s for s in sentences if not _ASKING.search(s))
+
+
+def asking_part(question: str) -> str:
+    """The sentences that ask (the whole question when none does)."""
+    sentences = [s.strip() for s in _SENTENCES.split(question.strip()) if s.strip()]
+    return " ".join(s for s in sentences if _ASKING.search(s)) or question
 
 
 def company_spans(question: str, company: Company | None) -> list[str]:

@@ -15,7 +15,13 @@ import re
 from collections.abc import Callable, Sequence
 from functools import partial
 
-from bot.answers.company import carry, company_spans, description_only, extract_company
+from bot.answers.company import (
+    asking_part,
+    carry,
+    company_spans,
+    description_only,
+    extract_company,
+)
 from bot.answers.kinds import KindExamples, decide, signals
 from bot.answers.rewrite import Turn, needs_rewrite, recommendation_number, resolve_ordinal
 from bot.answers.scope import ScopeCheck, ScopeGuard, off_topic_intent
@@ -176,15 +182,6 @@ def carried_targets(question: str, history: Sequence[Turn]) -> list[str]:
     return out
 
 
-def _asking_part(question: str) -> str:
-    """The sentences of a question that ask something (its company description left out)."""
-    sentences = re.split(r"(?<=[.!?])\s+", question.strip())
-    asking = [s for s in sentences if s.rstrip().endswith("?") or re.match(
-        r"^\s*(how|what|which|where|should|could|can|would|is|are|do|does|give|list|tell|"
-        r"help|suggest|recommend|advise)\b", s, re.IGNORECASE)]
-    return " ".join(asking) if asking else question
-
-
 class Planner:
     """Reads questions as Plans; embeds the kind examples once per embedder."""
 
@@ -287,7 +284,7 @@ class Planner:
         standalone = self._standalone(question, history, rewrite)
         models = models_in(question) or models_in(standalone)
         blocks = blocks_in(question) or blocks_in(standalone)
-        asking = _asking_part(question) if own is not None else question
+        asking = asking_part(question) if own is not None else question
         s = signals(asking, self.examples.similarity(self.embedder.embed_one(standalone)))
         lists = lists_in(standalone, models, blocks, s.all_items) + recommendations_in(standalone)
         lists += self.recommendation_by_topic(standalone)

@@ -15,6 +15,7 @@ import numpy as np
 from bot.errors import AdvisorError
 from bot.index.embedding import Embedder
 from bot.report.outline import BLOCK_TITLES, Recommendation, ReportIndex
+from bot.report.phrasings import ARCHETYPE_EXAMPLES
 from bot.report.vocabulary import ARCHETYPE_CUES, BLOCK_CUES, BLOCK_MEANINGS
 from bot.types import CANVAS_BLOCKS, ArchetypeScore, Bullet, Canvas, CanvasBlock, Chunk, Citation
 
@@ -23,7 +24,16 @@ MAX_SECONDARY = 2  # items a block takes from the second archetype when the brie
 MIX_RATIO = 0.5  # the second archetype joins when its score is at least this share of the first
 SOFTMAX_T = 0.04  # temperature turning similarities into shares
 KEYWORD_WEIGHT = 0.35  # share of the archetype score that comes from keyword cues
+EXAMPLE_WEIGHT = 0.5  # ...and then the share that comes from the archetypes' example sentences
+MAX_SENTENCES = 8  # sentences of a brief compared with the examples
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\s+[-–—]\s+")
 OTHER_ARCHETYPE_PENALTY = 0.3  # for a recommendation whose title names another archetype
+
+
+def _shares(sims: Sequence[float]) -> np.ndarray:
+    """Similarities turned into shares that sum to 1 (a softmax at SOFTMAX_T)."""
+    raw = np.exp((np.array(sims) - max(sims)) / SOFTMAX_T)
+    return np.asarray(raw / raw.sum())
 
 
 def clean_text(text: object, what: str, limit: int) -> str:
@@ -103,13 +113,20 @@ class CanvasEngine:
             + [r.text() for r in recs]
             + [BLOCK_MEANINGS[b] for b in CANVAS_BLOCKS]
         )
-        vectors = embedder.embed(texts)
+        examples = [(k, x) for k in keys for x in ARCHETYPE_EXAMPLES.get(k, ())]
+        vectors = embedder.embed([*texts, *(x for _, x in examples)])
+        example_vectors = vectors[len(texts):]
+        self.example_vectors = {
+            k: example_vectors[[i for i, (key, _) in enumerate(examples) if key == k]] for k in keys
+        }
         n, a, r = len(self.items), len(keys), len(recs)
         self.item_vectors = vectors[:n]
         self.profile_vectors = dict(zip(keys, vectors[n : n + a], strict=True))
         self.trend_vectors = dict(zip(keys, vectors[n + a : n + 2 * a], strict=True))
         self.rec_vectors = vectors[n + 2 * a : n + 2 * a + r]
-        self.block_vectors = dict(zip(CANVAS_BLOCKS, vectors[n + 2 * a + r :], strict=True))
+        self.block_vectors = dict(
+            zip(CANVAS_BLOCKS, vectors[n + 2 * a + r : len(texts)], strict=True)
+        )
 
     # -- scoring ---------------------------------------------------------------------------
 
@@ -126,16 +143,30 @@ class CanvasEngine:
                 + 0.4 * top
                 + 0.2 * float(self.trend_vectors[key] @ vector)
             )
-        raw = np.exp((np.array(sims) - max(sims)) / SOFTMAX_T)
-        dense = raw / raw.sum()
+        dense = _shares(sims)
         hits = np.array([cue_hits(text, ARCHETYPE_CUES[k]) for k in self.report.canvases], float)
         scores = dense
         if hits.sum() > 0:
             scores = (1 - KEYWORD_WEIGHT) * dense + KEYWORD_WEIGHT * hits / hits.sum()
+        scores = (1 - EXAMPLE_WEIGHT) * scores + EXAMPLE_WEIGHT * self._example_shares(text)
         ranked = sorted(
             zip(self.report.canvases, scores, strict=True), key=lambda pair: -pair[1]
         )
         return [ArchetypeScore(name=k, score=float(s)) for k, s in ranked]
+
+    def _example_shares(self, text: str) -> np.ndarray:
+        """Per archetype, how close the brief's closest sentence comes to the archetype's
+        example descriptions (bot.report.phrasings.ARCHETYPE_EXAMPLES), as shares."""
+        sentences = [s for s in _SENTENCE.split(text) if len(s.split()) >= 3] or [text]
+        vectors = [self.embedder.embed_one(s) for s in sentences[:MAX_SENTENCES]]
+        sims = []
+        for key in self.report.canvases:
+            own = self.example_vectors.get(key)
+            if own is None or not len(own):
+                sims.append(0.0)
+                continue
+            sims.append(max(float(np.sort(own @ v)[-2:].mean()) for v in vectors))
+        return _shares(sims)
 
     def sources(self, ranking: Sequence[ArchetypeScore]) -> list[str]:
         """The archetypes a draft draws on: the best, plus the second when it is close."""

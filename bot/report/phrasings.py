@@ -160,3 +160,55 @@ STATISTIC_CUES = (
     r"(inflation|unemployment|interest|exchange) rate|results? of (the|a|an) [^.?!]{0,30}survey|"
     r"how much (revenue|money|profit|turnover))\b"
 )
+
+# --- Business models (bot.canvas.engine) --------------------------------------------------------
+# How a company describes what it does or wants when a model fits it, in everyday words rather
+# than the report's: a brief is read as the model whose examples its sentences come closest to.
+ARCHETYPE_EXAMPLES: dict[str, tuple[str, ...]] = {
+    "servitised": (
+        "Customers pay for the use, the running hours or the output of the equipment instead of "
+        "buying it.",
+        "We keep the machines running for the customer with maintenance, repairs and service "
+        "contracts.",
+        "We sell availability and guaranteed uptime rather than the product itself.",
+        "The customer pays a fee per unit produced while we own and operate the equipment.",
+        "Our technicians look after the installed base and we charge for the results.",
+    ),
+    "circular": (
+        "We take products back at the end of their life and refurbish, repair or remanufacture "
+        "them.",
+        "We recover and recycle materials from used products so that less ends up as waste.",
+        "Old products get a second life and are sold again.",
+        "We lease products and take them back when the contract ends.",
+        "We want to reduce waste and reuse components and materials in a closed loop.",
+    ),
+    "mass-customisation": (
+        "Each customer configures or designs their own product before we make it.",
+        "Customers choose sizes, colours, options and features and we build every order "
+        "individually.",
+        "We make personalised products to order in small batches, down to one piece.",
+        "An online configurator lets buyers tailor the product to their own needs.",
+        "Every customer wants something slightly different and we adapt the design for each.",
+    ),
+    "data-driven": (
+        "We collect data from our products, sensors and operations and sell insights to customers.",
+        "We share or sell data, benchmarks and analytics services to customers and partners.",
+        "The data our machines generate is worth more than the machines themselves.",
+        "We offer reports and optimisation advice based on the data we gather across many sites.",
+        "Customers would pay for benchmarks that compare their performance with others.",
+    ),
+    "ai-based": (
+        "We build artificial intelligence and machine learning into our products and services.",
+        "Our software predicts failures and makes decisions automatically with trained models.",
+        "We use computer vision and neural networks to detect defects.",
+        "We sell AI models and predictions as a service to manufacturers.",
+        "Our algorithms learn from production data and recommend settings.",
+    ),
+    "digital": (
+        "We sell through an online platform, an app and an e-commerce shop.",
+        "Customers buy software features and digital subscriptions for the products they own.",
+        "We connect our products to the cloud and offer digital services and updates.",
+        "We want a marketplace platform that brings buyers and suppliers together online.",
+        "Our products get new functions through software downloads that customers pay for.",
+    ),
+}
