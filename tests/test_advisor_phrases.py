@@ -168,3 +168,11 @@ def test_plans_in_a_question_are_not_the_company_s_products(advisor: Advisor) ->
                                  "readings from our furnaces. Could we sell those insights?")
     assert plan.company is not None and plan.company.size == "120 employees"
     assert not any("insights" in p for p in plan.company.products)
+
+
+def test_what_a_company_sells_is_no_off_topic_request(advisor: Advisor) -> None:
+    answer = _advice(advisor, "We make kitchen appliances and want to sell spare parts and "
+                              "recipes through an app and an online shop. 500 staff, Istanbul. "
+                              "What would you recommend?")
+    assert "Digital Business Models" in answer.text.split("\n")[0]
+    assert advisor.ask("We're a bakery with 12 staff. Give me a recipe for sourdough.").refused

@@ -289,7 +289,7 @@ class Planner:
         lists = lists_in(standalone, models, blocks, s.all_items) + recommendations_in(standalone)
         lists += self.recommendation_by_topic(standalone)
         lists += self.named_items(standalone, lists)
-        intent = off_topic_intent(question) is not None
+        intent = off_topic_intent(asking) is not None  # a company may sell recipes
         read = partial(
             decide, s, off_topic=intent, compared=bool(comparison(standalone)),
             has_company=own is not None, context=company is not None or bool(models),
