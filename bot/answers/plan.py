@@ -250,15 +250,16 @@ class Planner:
         terms = absent_terms(question, self.guard.vocabulary(), context)
         if kind == "overview":  # its wording is about the report as a whole
             terms = [t for t in terms if any(ch.isupper() or ch.isdigit() for ch in t[0])]
-        if self.nearness is not None:  # a common noun may be a paraphrase; a name never is
-            nearness = self.nearness
-            terms = [t for t in terms if _is_name(t[1]) or nearness(t[1]) < MEANING_MIN]
-        found = [term for term, _ in terms]
+        near = self.nearness or (lambda _: 0.0)
+
+        def covered(text: str) -> bool:  # some passage says it in other words
+            return near(text) >= MEANING_MIN
+
+        # a common noun may be a paraphrase; a name never is
+        found = [term for term, window in terms if _is_name(window) or not covered(window)]
         if kind != "overview":
             for phrase in unsaid_phrases(question, self.guard.vocabulary(),
-                                         self.phrase_index().closest):
-                if self.nearness is not None and self.nearness(phrase) >= MEANING_MIN:
-                    continue
+                                         self.phrase_index().closest, covered):
                 found = [t for t in found if t.lower() not in phrase.lower()]
                 if not any(phrase.lower() in t.lower() for t in found):
                     found.append(phrase)

@@ -148,8 +148,8 @@ _ASKS_AFTER = re.compile(
     r"\b(?:mentions?|mentioning|covers?|covering|discuss(?:es)?|discussing|address(?:es)?|"
     r"talks? about|say (?:anything|something|much|a word) (?:about|on)|anything (?:about|on)|"
     r"(?:any|a) (?:mention|word|discussion|coverage) (?:of|about|on)|refers? to|deal with|"
-    r"says? about|said about|think (?:of|about)|views? on|position on|stance on|take on)\s+"
-    r"(?P<span>[^?.,;:!()\"“”]+)",
+    r"(?P<neutral>says? about|said about|think (?:of|about)|views? on|position on|stance on|"
+    r"take on))\s+(?P<span>[^?.,;:!()\"“”]+)",
     re.IGNORECASE,
 )
 _ASKS_BEFORE = re.compile(
@@ -169,11 +169,18 @@ _SPAN_LEAD = re.compile(r"^(?:(?:the|a|an|any|some|our|their|its|this|that)\s+)+
 PARAPHRASE_MIN = 0.85  # a phrase this close to one of the text's own phrases is said there
 
 
-def asked_phrases(question: str) -> list[str]:
-    """The phrases a question asks whether the text mentions, as the user wrote them."""
+def asked_phrases(question: str, explicit: bool | None = None) -> list[str]:
+    """The phrases a question asks whether the text mentions, as the user wrote them.
+
+    explicit: True for only those asked in so many words ("does it mention X"), False for only
+    those asked about neutrally ("what does it say about X"), None for both.
+    """
     out: list[str] = []
     for pattern in (_ASKS_AFTER, _ASKS_BEFORE):
         for match in pattern.finditer(question):
+            neutral = bool(match.groupdict().get("neutral"))
+            if explicit is not None and neutral == explicit:
+                continue
             for piece in re.split(r"\s+(?:and|or|nor)\s+|\s*/\s*", match.group("span")):
                 if _QUESTION_WORD.match(piece):
                     break  # "X and what does it say about Y": Y has its own cue
@@ -186,17 +193,23 @@ def asked_phrases(question: str) -> list[str]:
 
 
 def unsaid_phrases(
-    question: str, vocab: Vocabulary, closest: Callable[[str], float]
+    question: str,
+    vocab: Vocabulary,
+    closest: Callable[[str], float],
+    covered: Callable[[str], bool] = lambda _: False,
 ) -> list[str]:
     """Phrases the question asks about (see asked_phrases) whose words the text never puts
     together and that come no closer than PARAPHRASE_MIN to any phrase of the text.
 
     closest: the similarity of a phrase to the nearest phrase of the text that is more than a
     part of it (so "edge computing" is not found in "edge" alone).
+    covered: whether some passage covers a phrase in other words; asked for only when the user
+    did not ask in so many words whether the text mentions it.
     """
+    explicit = asked_phrases(question, explicit=True)
     return [p for p in asked_phrases(question)
             if not vocab.together([_spelt(vocab, t) for t in tokenize(p)])
-            and closest(p) < PARAPHRASE_MIN]
+            and closest(p) < PARAPHRASE_MIN and (p in explicit or not covered(p))]
 
 
 def _spelt(vocab: Vocabulary, token: str) -> str:
