@@ -159,7 +159,7 @@ _ASKS_BEFORE = re.compile(
 )
 _SPAN_END = re.compile(
     r"\s+(?:in|for|as|within|anywhere|at all|by|with|when|if|from|on|under|across|"
-    r"versus|vs\.?|at|among|inside|the report|this report|it)\b.*$",
+    r"versus|vs\.?|at|among|between|through|inside|the report|this report|it)\b.*$",
     re.IGNORECASE,
 )
 _QUESTION_WORD = re.compile(
