@@ -176,3 +176,22 @@ def test_what_a_company_sells_is_no_off_topic_request(advisor: Advisor) -> None:
                               "What would you recommend?")
     assert "Digital Business Models" in answer.text.split("\n")[0]
     assert advisor.ask("We're a bakery with 12 staff. Give me a recipe for sourdough.").refused
+
+
+def test_a_part_that_points_back_at_a_refused_part_does_not_carry_the_question(
+    advisor: Advisor,
+) -> None:
+    answer = advisor.ask("What's the formula for OEE and how do I calculate it for a line "
+                         "running 3 shifts?")
+    assert answer.refused
+    # a later part that names a canvas block still counts on its own
+    kept = advisor.ask("Could ChatGPT be the personal assistance in the AI-based customer "
+                       "relationship block? What else is in that block?")
+    assert not kept.refused and "ChatGPT" in kept.not_in_report
+
+
+def test_whether_the_report_suits_a_company_is_an_overview(advisor: Advisor) -> None:
+    answer = advisor.ask("Is this report relevant for a 25-person family firm making wooden "
+                         "garden furniture, or is it really written for large corporates?")
+    grounded(answer)
+    assert answer.plan is not None and answer.plan.kind == "overview"

@@ -66,6 +66,8 @@ _KNOWN_LISTS = frozenset(list_keys())
 _NOT_TOPIC = frozenset(tokenize(f"{CHAT_WORDS} {WORDING} {DOMAIN_WORDS} {LIST_WORDS}"))
 NEARBY_MIN = 0.5  # an indexed passage this close to a question keeps it from reading as off-topic
 MEANING_MIN = 0.45  # a common noun this close in meaning to some chunk is covered, in other words
+# A later part of a question that points back at an earlier one ("how do I calculate it").
+_BACK_REFERENCE = re.compile(r"\b(it|its|them|they|their|this|that|these|those)\b", re.IGNORECASE)
 BLOCKS_LISTED = 3  # a question naming this many blocks of one canvas gets each block whole
 ITEM_LISTS = ("challenges", "why", "impact")  # lists whose items a question may name alone
 
@@ -344,8 +346,12 @@ class Planner:
         context = plan.company is not None and plan.kind in {"advise", "risks", "canvas"}
         text = plan.question
         verdict: ScopeCheck | None = None
-        for part in clauses(text) or [text]:
+        for i, part in enumerate(clauses(text) or [text]):
             targeted = context or bool(models_in(part) or plan.lists or _ONE_REC.search(part))
+            if i and verdict is not None and _BACK_REFERENCE.search(part) and not (
+                targeted or blocks_in(part)
+            ):
+                continue  # "... and how do I calculate it?" is about what the refused part asks
             verdict = self.guard.check(part, hits, targeted=targeted)
             if verdict.in_scope:
                 return verdict

@@ -133,7 +133,9 @@ OVERVIEW_CUES = (
     r"(main|overall|central|core|key|big|general) (points?|ideas?|messages?|findings?|argument"
     r"s?|thesis|lessons?|story|thrust)|"
     r"what is (this|the) (report|document) about|recap|big picture|elevator pitch|"
-    r"worth (reading|my time|a read)|what'?s in it for|brief (me|my|our|the) \w+)\b"
+    r"worth (reading|my time|a read)|what'?s in it for|brief (me|my|our|the) \w+|"
+    r"(is|was) (it|this|the) (report |document |wmr )?(really |even )?(relevant|useful|"
+    r"applicable|meant|written|aimed|intended)|who (is|was) (it|this|the report) (for|written))\b"
 )
 RISK_CUES = (
     r"\b(risks?|risky|challeng\w*|obstacles?|barriers?|hurdles?|pitfalls?|downsides?|"
