@@ -195,3 +195,26 @@ def test_whether_the_report_suits_a_company_is_an_overview(advisor: Advisor) -> 
                          "garden furniture, or is it really written for large corporates?")
     grounded(answer)
     assert answer.plan is not None and answer.plan.kind == "overview"
+
+
+def test_a_compound_named_as_the_topic_is_absent_when_the_report_never_forms_it(
+    advisor: Advisor,
+) -> None:
+    for question, term in (
+        ("If we train our models with federated learning across customer sites, which key "
+         "activities of the AI canvas would change?", "federated learning"),
+        ("We want to sell an assistant built on large language models to other factories. Which "
+         "customer segments does the AI-based canvas identify?", "large language models"),
+        ("how does the circular canvas treat customer lifetime value? what customer relationship "
+         "does it describe?", "customer lifetime value"),
+    ):
+        answer = advisor.ask(question)
+        assert not answer.refused, question
+        assert term in answer.not_in_report, (question, answer.not_in_report)
+
+
+def test_a_compound_the_report_forms_is_not_absent(advisor: Advisor) -> None:
+    for question in ("How do servitised firms work with key partners?",
+                     "What does the report say about customer relationships in circular models?",
+                     "Which revenue streams come with pay-per-use?"):
+        assert not advisor.ask(question).not_in_report, question

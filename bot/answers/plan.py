@@ -26,7 +26,13 @@ from bot.answers.kinds import KindExamples, decide, signals
 from bot.answers.rewrite import Turn, needs_rewrite, recommendation_number, resolve_ordinal
 from bot.answers.scope import ScopeCheck, ScopeGuard, off_topic_intent
 from bot.answers.subjects import BLOCKS, comparison, subjects_in
-from bot.answers.terms import PhraseIndex, absent_terms, clauses, unsaid_phrases
+from bot.answers.terms import (
+    PhraseIndex,
+    absent_terms,
+    clauses,
+    unsaid_compounds,
+    unsaid_phrases,
+)
 from bot.index.embedding import Embedder
 from bot.index.lexical import tokenize
 from bot.report.catalog import Outline, list_keys
@@ -260,8 +266,12 @@ class Planner:
         # a common noun may be a paraphrase; a name never is
         found = [term for term, window in terms if _is_name(window) or not covered(window)]
         if kind != "overview":
-            for phrase in unsaid_phrases(question, self.guard.vocabulary(),
-                                         self.phrase_index().closest, covered):
+            asked = question
+            for span in sorted(context, key=len, reverse=True):  # the company is no topic
+                asked = asked.replace(span, " , ") if span else asked
+            vocab, closest = self.guard.vocabulary(), self.phrase_index().closest
+            for phrase in [*unsaid_phrases(question, vocab, closest, covered),
+                           *unsaid_compounds(asked, vocab, closest, covered)]:
                 found = [t for t in found if t.lower() not in phrase.lower()]
                 if not any(phrase.lower() in t.lower() for t in found):
                     found.append(phrase)

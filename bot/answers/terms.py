@@ -31,6 +31,7 @@ _RAW = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.&+/-]*[A-Za-z0-9+]|[A-Za-z0-9]")
 _BREAK = re.compile(r"[,;:!?()\"“”]|\.(?=\s|$)|\s[-–—]\s")
 _IGNORE = frozenset(tokenize(f"{CHAT_WORDS} {WORDING} {DOMAIN_WORDS} {LIST_WORDS} "
                              + " ".join(ORDINALS)))  # "the seventh" points into a list
+_LIST_NAMES = frozenset(tokenize(LIST_WORDS))  # words that name one of the report's lists
 _PLACE_WORDS = frozenset(DEMONYMS) | frozenset(DEMONYMS.values())
 # A sentence's first word, capitalised only because it comes first ("Weigh up ...", not "SAP").
 _SENTENCE_START = re.compile(r"(^\s*|[.!?]\s+)([A-Z])(?=[a-z'’]*\b)")
@@ -167,6 +168,16 @@ _QUESTION_WORD = re.compile(
     r"would|will|list|give|tell|name)\b", re.IGNORECASE)
 _SPAN_LEAD = re.compile(r"^(?:(?:the|a|an|any|some|our|their|its|this|that)\s+)+", re.IGNORECASE)
 PARAPHRASE_MIN = 0.85  # a phrase this close to one of the text's own phrases is said there
+# Words after which a question names the thing it is about ("built on large language models",
+# "with edge computing", "treat customer lifetime value"); not "for", which names an audience
+# ("for our management board") more often than a topic.
+_COMPOUND_SLOTS = frozenset({
+    "about", "on", "regarding", "mention", "mentions", "using", "use", "uses", "with", "via",
+    "through", "into", "like", "treat", "treats", "handle", "handles", "adopt", "adopting",
+})
+_RUN_ENDS = frozenset({"across", "between", "among", "within", "without", "over", "under", "per",
+                       "versus", "vs", "instead"})
+COMPOUND_CLOSEST_MAX = 0.7  # ...and a compound named there must come no closer than this
 
 
 def asked_phrases(question: str, explicit: bool | None = None) -> list[str]:
@@ -187,7 +198,8 @@ def asked_phrases(question: str, explicit: bool | None = None) -> list[str]:
                 if pattern is _ASKS_AFTER:
                     piece = _SPAN_END.sub("", piece)
                 phrase = _SPAN_LEAD.sub("", piece.strip(" '’‘-"))
-                if len(tokenize(phrase)) >= 2 and phrase not in out:
+                topic = [t for t in tokenize(phrase) if t not in _LIST_NAMES]  # "skills levers"
+                if len(topic) >= 2 and phrase not in out:
                     out.append(phrase)
     return out
 
@@ -240,3 +252,49 @@ class PhraseIndex:
             if not self.tokens[i] <= own:
                 return float(sims[i])
         return 0.0
+
+
+def unsaid_compounds(
+    question: str,
+    vocab: Vocabulary,
+    closest: Callable[[str], float],
+    covered: Callable[[str], bool],
+) -> list[str]:
+    """Compounds of two to four words that a question names as its topic (see _COMPOUND_SLOTS)
+    and the text never puts together, nor says in other words ("federated learning")."""
+    out = []
+    for run in _slot_runs(question):
+        words = [w for w in run if not set(tokenize(w)) <= _IGNORE]
+        if not 2 <= len(words) <= 4 or any(_is_named(w) for w in words):
+            continue  # names are terms word by word (absent_terms)
+        tokens = tokenize(" ".join(words))
+        if len(tokens) < 2 or vocab.together([_spelt(vocab, t) for t in tokens]):
+            continue
+        phrase = " ".join(run)
+        if closest(phrase) < COMPOUND_CLOSEST_MAX and not covered(phrase):
+            out.append(phrase)
+    return out
+
+
+def _is_named(word: str) -> bool:
+    return any(ch.isupper() or ch.isdigit() for ch in word[1:]) or word[:1].isdigit()
+
+
+def _slot_runs(text: str) -> list[list[str]]:
+    """The runs of words of a text that follow one of _COMPOUND_SLOTS."""
+    runs: list[list[str]] = []
+    for piece in _BREAK.split(text):
+        current: list[str] = []
+        slot = False
+        for match in _RAW.finditer(piece):
+            word = match.group(0).strip(".'’")
+            lower = word.lower()
+            if lower in STOPWORDS or lower in _COMPOUND_SLOTS or lower in _RUN_ENDS:
+                if current and slot:
+                    runs.append(current)
+                current, slot = [], lower in _COMPOUND_SLOTS
+                continue
+            current.append(word)
+        if current and slot:
+            runs.append(current)
+    return runs
