@@ -140,7 +140,8 @@ OVERVIEW_CUES = (
 RISK_CUES = (
     r"\b(risks?|risky|challeng\w*|obstacles?|barriers?|hurdles?|pitfalls?|downsides?|"
     r"drawbacks?|go wrong|costs?(?! structures?)|costly|expensive|price tag|hard to|"
-    r"difficult\w*|problems?|threats?|worr\w*|concerns?|dangers?|weakness\w*)\b"
+    r"difficult\w*|problems?|threats?|worr\w*|concerns?|dangers?|weakness\w*|warn\w*|"
+    r"cautio\w*|watch out|trade-?offs?)\b"
 )
 ADVICE_CUES = (
     r"\b(should (we|i|they|a company)|how (do|can|could|would|should) (we|i)|where (do|should) "
