@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import re
 
-from bot.report.vocabulary import COMPANY_NOUNS, DEMONYMS, FIRST_PERSON_ORG, PRODUCT_VERBS
+from bot.report.vocabulary import (
+    COMPANY_NOUNS,
+    DEMONYMS,
+    FIRST_PERSON_ORG,
+    ORG_MENTION,
+    PRODUCT_VERBS,
+)
 from bot.types import Company
 
 _SIZE = re.compile(
@@ -25,6 +31,7 @@ _FIGURE = re.compile(
     re.IGNORECASE,
 )
 _FIRST_PERSON = re.compile(FIRST_PERSON_ORG, re.IGNORECASE)
+_ORG_MENTION = re.compile(ORG_MENTION, re.IGNORECASE)
 _DESCRIBED = re.compile(
     r"\b(?:a|an|for|our)\s+(?:[\w&/,.'-]+\s+){0,7}?(?:" + "|".join(COMPANY_NOUNS) + r")\b"
     r"(?![- ]models?\b|[- ]model canvas)"
@@ -92,12 +99,7 @@ def extract_company(question: str) -> Company | None:
 
 def _mentions_org(question: str) -> bool:
     """First-person words that name an organisation ("our company", "our plant", "we sell")."""
-    return bool(re.search(
-        r"\b(our|my)\s+(company|firm|business|plant|factory|factories|plants|customers|"
-        r"machines|products|clients|team|sites?|group|shop)\b|\bwe\s+(make|sell|produce|"
-        r"build|run|manufacture|are|have|supply|offer|operate|design)\b",
-        question, re.IGNORECASE,
-    ))
+    return bool(_ORG_MENTION.search(question))
 
 
 def description_only(question: str) -> str:

@@ -183,31 +183,29 @@ class Answerer:
         chunks = self.guard.vocabulary().by_section.get(section, [])
         return [have.get(c.id) or Hit(chunk=c, score=top, rank=0) for c in chunks]
 
+    def _first(self, sections: Sequence[str], hits: list[Hit], limit: int = 0) -> list[Hit]:
+        """Every chunk of these sections first, then the other hits (at least `limit` in all)."""
+        found = [h for section in sections for h in self._section_hits(section, hits)]
+        if not found:
+            return hits
+        ids = {f.chunk.id for f in found}
+        ordered = [*found, *(h for h in hits if h.chunk.id not in ids)]
+        return ordered[: max(limit, len(found))] if limit else ordered
+
     def _named_recommendations(self, plan: Plan | None, hits: list[Hit]) -> list[Hit]:
         """The chunks of the recommendations a question names by number, first."""
         wanted = [k.split(":")[1] for k in (plan.lists if plan else ()) if
                   k.startswith("recommendation:")]
-        outline = self.outline()
-        found = [c for n in wanted for s in outline.children(RECOMMENDATIONS_HEADING)
-                 if s.split(SECTION_SEP)[-1].startswith(f"{n}. ") for c in outline.chunks(s)]
-        if not found:
-            return hits
-        top = max((h.score for h in hits), default=1.0)
-        ids = {c.id for c in found}
-        return [*(Hit(chunk=c, score=top, rank=0) for c in found),
-                *(h for h in hits if h.chunk.id not in ids)]
+        sections = [s for n in wanted for s in self.outline().children(RECOMMENDATIONS_HEADING)
+                    if s.split(SECTION_SEP)[-1].startswith(f"{n}. ")]
+        return self._first(sections, hits)
 
     def _targeted_hits(self, question: str, hits: list[Hit]) -> list[Hit]:
         """The exact section a question names (a model's canvas block, contributors) first."""
         target = targeted_section(question)
         if target is None:
             return hits
-        found = self._section_hits(target[1], hits)
-        if not found:
-            return hits
-        ids = {f.chunk.id for f in found}
-        rest = [h for h in hits if h.chunk.id not in ids]
-        return [*found, *rest][: max(self.settings.top_k, len(found))]
+        return self._first([target[1]], hits, self.settings.top_k)
 
     def _comparison_hits(
         self, question: str, hits: list[Hit], subjects: Sequence[Subject]

@@ -202,6 +202,12 @@ FIRST_PERSON_ORG = (
     r"\b(we|we're|we've|we'd|our|ours|us|my (company|firm|business|employer|client|plant|"
     r"factory|team|boss)|i (run|own|manage|lead|work (at|for|in)|am (the|a|an) [a-z]+ (at|of)))\b"
 )
+# First-person words that name the asker's own organisation ("our plant", "we sell").
+ORG_MENTION = (
+    r"\b(our|my)\s+(company|firm|business|plant|factory|factories|plants|customers|machines|"
+    r"products|clients|team|sites?|group|shop)\b|\bwe\s+(make|sell|produce|build|run|"
+    r"manufacture|are|have|supply|offer|operate|design)\b"
+)
 # Nouns naming a kind of company ("a contract electronics manufacturer").
 COMPANY_NOUNS: tuple[str, ...] = (
     "manufacturers?", "makers?", "producers?", "suppliers?", "companies", "company", "firms?",
