@@ -20,7 +20,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -78,15 +78,24 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(data_dir: Path, log: Path | None = None, timeout: float = 90) -> Iterator[str]:
-    """Run `streamlit run ui/app.py` headless on a free local port; yields its URL."""
-    port = free_port()
-    env = {**os.environ, "ADVISOR_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"}
+def serve(
+    data_dir: Path,
+    log: Path | None = None,
+    timeout: float = 90,
+    *,
+    port: int | None = None,
+    env: dict[str, str] | None = None,
+    args: Sequence[str] = (),
+) -> Iterator[str]:
+    """Run `streamlit run ui/app.py` headless on a local port (a free one unless given), with
+    extra environment variables and Streamlit options; yields its URL."""
+    port = port or free_port()
+    env = {**os.environ, "ADVISOR_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1", **(env or {})}
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(APP),
         "--server.headless", "true", "--server.port", str(port),
         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-        "--client.toolbarMode", "minimal",
+        "--client.toolbarMode", "minimal", *args,
     ]
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)

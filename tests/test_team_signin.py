@@ -9,24 +9,16 @@ browser, is never shown it.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 import threading
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from evals.ui_bench import ASSISTANT, CHROMIUM, REPLY_DONE, launch
+from evals.ui_bench import ASSISTANT, CHROMIUM, REPLY_DONE, launch, serve
 from tests.chroma_server import free_port
 
 pytestmark = [pytest.mark.team, pytest.mark.browser, pytest.mark.slow]
-ROOT = Path(__file__).resolve().parents[1]
-APP = ROOT / "ui" / "app.py"
 KESTREL = """# Alice's plant notes
 
 ## Heat pump retrofit
@@ -79,34 +71,9 @@ def app_url(provider, corpus_settings, tmp_path_factory) -> Iterator[str]:
         f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
         encoding="utf-8",
     )
-    env = {**os.environ, "ADVISOR_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1",
-           "ADVISOR_ADMINS": ADMIN}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true",
-           "--server.port", str(port), "--server.address", "127.0.0.1",
-           "--browser.gatherUsageStats", "false", "--secrets.files", str(secrets)]
-    log = (folder / "streamlit.log").open("wb")
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert proc.poll() is None, (folder / "streamlit.log").read_text()
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "the app did not start"
-            time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=20)
-        log.close()
+    with serve(data_dir, folder / "streamlit.log", port=port, env={"ADVISOR_ADMINS": ADMIN},
+               args=["--secrets.files", str(secrets)]) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")
