@@ -218,3 +218,47 @@ def test_a_compound_the_report_forms_is_not_absent(advisor: Advisor) -> None:
                      "What does the report say about customer relationships in circular models?",
                      "Which revenue streams come with pay-per-use?"):
         assert not advisor.ask(question).not_in_report, question
+
+
+def test_a_numeric_ordinal_picks_from_the_last_list(advisor: Advisor) -> None:
+    history = [{"role": "user", "content": "whats the difference between the digital economy "
+                                           "and data economy trends?"},
+               {"role": "assistant", "content": "1. Digital Economy: the move to a digital "
+                                                "economy.\n2. Data Economy: data as a product."}]
+    answer = advisor.ask("ok and in business model terms, who would be the key partners for the "
+                         "2nd?", history)
+    grounded(answer)
+    assert "New Business Models > Data-driven Business Models > Key Partners" in cited(answer)
+
+
+def test_a_comparative_follow_up_compares_what_the_last_turn_compared(advisor: Advisor) -> None:
+    history = _history(advisor, "compare the cost structure of the digital vs the data-driven "
+                                "business model")
+    answer = advisor.ask("which is less risky for a mid-size firm?", history)
+    grounded(answer)
+    sections = cited(answer)
+    for model in ("Digital", "Data-driven"):
+        assert any(s.startswith(f"New Business Models > {model} Business Models") for s in
+                   sections), model
+
+
+def test_choosing_among_products_the_report_never_names_is_refused(advisor: Advisor) -> None:
+    answer = advisor.ask("Which MES is best for a servitisation strategy: Siemens Opcenter, "
+                         "Critical Manufacturing or Plex? We're a 400-person machine builder.")
+    assert answer.refused
+    assert advisor.ask("For our leasing model, do we charge VAT on the whole machine value "
+                       "upfront or on each monthly instalment?").refused
+    # a choice between the report's own models is a comparison
+    assert not advisor.ask("Which is better for us, servitised or circular?").refused
+
+
+def test_one_page_and_payoff_questions(advisor: Advisor) -> None:
+    page = advisor.ask("Boss wants the WMR 2023 on one page. What's actually actionable in it?")
+    grounded(page)
+    assert page.plan is not None and page.plan.kind == "overview"
+    payoff = advisor.ask("honest q: is all this BM innovation stuff worth the money? what could "
+                         "make it not pay off?")
+    grounded(payoff)
+    assert payoff.plan is not None and payoff.plan.kind == "risks"
+    assert any(s.endswith("What are the challenges of manufacturing business model innovation?")
+               for s in cited(payoff))

@@ -74,6 +74,7 @@ NEARBY_MIN = 0.5  # an indexed passage this close to a question keeps it from re
 MEANING_MIN = 0.45  # a common noun this close in meaning to some chunk is covered, in other words
 # A later part of a question that points back at an earlier one ("how do I calculate it").
 _BACK_REFERENCE = re.compile(r"\b(it|its|them|they|their|this|that|these|those)\b", re.IGNORECASE)
+_CHOICE = re.compile(r"\b(which|best|better|choose|pick|go with|prefer)\b", re.IGNORECASE)
 BLOCKS_LISTED = 3  # a question naming this many blocks of one canvas gets each block whole
 ITEM_LISTS = ("challenges", "why", "impact")  # lists whose items a question may name alone
 
@@ -133,6 +134,26 @@ def searchable(plan: Plan) -> str:
         text = text.replace(term, " ")
     text = " ".join(text.split())
     return text if len(text.split()) >= 2 and topical(text) else plan.question
+
+
+def choice_among(text: str, absent: Sequence[str]) -> bool:
+    """Whether a question asks to choose among options that are all terms the report never
+    mentions ("Which MES is best: Siemens Opcenter, Critical Manufacturing or Plex?")."""
+    if not absent or not _CHOICE.search(text):
+        return False
+    for sentence in re.split(r"(?<=[?.!])\s+", text):
+        tail = sentence.rsplit(":", 1)[-1]
+        if not re.search(r"\s(or|vs\.?|versus)\s", tail, re.IGNORECASE):
+            continue
+        options = [o.strip(" ?.!") for o in re.split(r",|\s(?:or|vs\.?|versus)\s", tail,
+                                                     flags=re.IGNORECASE)]
+        options = [o for o in options if o]
+        lowered = [t.lower() for t in absent]
+        if len(options) >= 2 and all(
+            len(o.split()) <= 4 and any(t in o.lower() for t in lowered) for o in options
+        ):
+            return True
+    return False
 
 
 def topical(text: str, known: Callable[[str], bool] | None = None) -> bool:
@@ -318,6 +339,8 @@ class Planner:
         if own is not None:
             context.append(description_only(question))
         absent = self.absent(question, kind, context)
+        if kind != "offtopic" and choice_among(asking, absent):
+            kind = "offtopic"  # "which MES is best: A, B or C?" asks to choose among unknowns
         return Plan(kind=kind, question=standalone, models=models, blocks=blocks, lists=lists,
                     company=company, not_in_report=absent)
 

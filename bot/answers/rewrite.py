@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from bot.answers.prompts import rewrite_messages
 from bot.answers.subjects import subjects_in
 from bot.llm import BackendError, ChatBackend
-from bot.report.vocabulary import ORDINALS, RECOMMENDATION_REF
+from bot.report.vocabulary import COMPARE, ORDINALS, RECOMMENDATION_REF
 
 Turn = dict[str, str]
 
@@ -23,10 +23,12 @@ _DEPENDENT = re.compile(
     re.IGNORECASE,
 )
 _RECOMMENDATION = re.compile(RECOMMENDATION_REF, re.IGNORECASE)
+_COMPARE = re.compile(COMPARE, re.IGNORECASE)
 _ORDINAL_REF = re.compile(
     r"\b(?:the\s+)?(" + "|".join(ORDINALS) + r"|last)\s+(?:one|item|point|bullet|of (?:them|"
     r"those|these))\b|\b(?:number|no\.?|#|item|point)\s*(\d{1,2})\b|"
-    r"\bthe\s+(" + "|".join(ORDINALS) + r"|last)\b(?=\s*(?:[?.!,;)]|$|and\b|please\b))",
+    r"\bthe\s+(" + "|".join(ORDINALS) + r"|last)\b(?=\s*(?:[?.!,;)]|$|and\b|please\b))|"
+    r"\bthe\s+(\d{1,2})(?:st|nd|rd|th)\b(?!\s+recommendation)",
     re.IGNORECASE,
 )
 _LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+(.*\S)\s*$")
@@ -54,7 +56,10 @@ def needs_rewrite(question: str, history: Sequence[Turn] | None) -> bool:
         return False
     if subjects_in(question) and not _DEPENDENT.search(question):
         return False
-    return bool(_DEPENDENT.search(question)) or len(question.split()) <= 6
+    compares = bool(_COMPARE.search(question)) and len(subjects_in(question)) < 2  # "which is less
+    # risky?" compares what the last turns named
+    return (bool(_DEPENDENT.search(question) or _ORDINAL_REF.search(question)) or compares
+            or len(question.split()) <= 6)
 
 
 def _subject_of(text: str) -> str | None:
@@ -157,7 +162,8 @@ def resolve_ordinal(question: str, history: Sequence[Turn]) -> str | None:
     if not items:
         return None
     word = (match.group(1) or match.group(3) or "").lower()
-    index = len(items) if word == "last" else ORDINALS.get(word) or int(match.group(2) or 0)
+    number = match.group(2) or match.group(4) or 0
+    index = len(items) if word == "last" else ORDINALS.get(word) or int(number)
     if not 1 <= index <= len(items):
         return None
     return f"{question} ({items[index - 1]})"

@@ -166,7 +166,9 @@ _SPAN_END = re.compile(
 _QUESTION_WORD = re.compile(
     r"\s*(?:what|which|who|whom|whose|where|when|why|how|does|do|did|is|are|can|could|should|"
     r"would|will|list|give|tell|name)\b", re.IGNORECASE)
-_SPAN_LEAD = re.compile(r"^(?:(?:the|a|an|any|some|our|their|its|this|that)\s+)+", re.IGNORECASE)
+_SPAN_LEAD = re.compile(
+    r"^(?:(?:the|a|an|any|some|our|their|its|this|that|these|those|such)\s+|"
+    r"(?:kinds?|sorts?|types?) of\s+)+", re.IGNORECASE)
 PARAPHRASE_MIN = 0.85  # a phrase this close to one of the text's own phrases is said there
 # Words after which a question names the thing it is about ("built on large language models",
 # "with edge computing", "treat customer lifetime value"); not "for", which names an audience

@@ -123,7 +123,8 @@ KIND_EXAMPLES: dict[str, tuple[str, ...]] = {
 
 # Structural cues (regular expressions) that back up the example phrasings.
 ALL_CUES = (
-    r"(?<!\bat )\b(all|every|each|entire|whole|complete|full|list|enumerate|name them|one by one|"
+    r"(?<!\bat )\b(all(?! (this|that|these|those)\b)|every|each|entire|whole|complete|full|list|"
+    r"enumerate|name them|one by one|"
     r"everything|overview of (all|every|the (six|ten|nine)))\b|\bwhat are the (six|ten|nine|"
     r"\d+)\b|\b(six|ten|nine)\b"
 )
@@ -134,6 +135,7 @@ OVERVIEW_CUES = (
     r"s?|thesis|lessons?|story|thrust)|"
     r"what is (this|the) (report|document) about|recap|big picture|elevator pitch|"
     r"worth (reading|my time|a read)|what'?s in it for|brief (me|my|our|the) \w+|"
+    r"one[- ]pager|on (one|a single) page|in (a|one) (page|paragraph)|"
     r"(is|was) (it|this|the) (report |document |wmr )?(really |even )?(relevant|useful|"
     r"applicable|meant|written|aimed|intended)|who (is|was) (it|this|the report) (for|written))\b"
 )
@@ -141,7 +143,8 @@ RISK_CUES = (
     r"\b(risks?|risky|challeng\w*|obstacles?|barriers?|hurdles?|pitfalls?|downsides?|"
     r"drawbacks?|go wrong|costs?(?! structures?)|costly|expensive|price tag|hard to|"
     r"difficult\w*|problems?|threats?|worr\w*|concerns?|dangers?|weakness\w*|warn\w*|"
-    r"cautio\w*|watch out|trade-?offs?)\b"
+    r"cautio\w*|watch out|trade-?offs?|pay(s)? off|payoff|worth (it|the money|the "
+    r"investment|the effort)|roi|return on investment)\b"
 )
 ADVICE_CUES = (
     r"\b(should (we|i|they|a company)|how (do|can|could|would|should) (we|i)|where (do|should) "

@@ -123,6 +123,9 @@ OFF_TOPIC: tuple[tuple[str, str], ...] = (
     ("trivia", r"\b(movie|film|song|lyrics|celebrity|horoscope|joke)s?\b"),
     ("translation", r"\btranslat\w*\b[^.?!]{0,60}\b(into|to) (english|german|french|italian|"
                     r"spanish|portuguese|chinese|japanese)\b"),
+    ("tax-legal", r"\b(vat|gst|sales tax|income tax|corporate tax|withholding tax|tax (rate|"
+                  r"return|credit|deduct\w*|advice|treatment|law)s?)\b|\b(is it|is this|is that) "
+                  r"legal\b|\blegally (allowed|required|binding)\b|\bsue\b|\blawsuit\b"),
 )
 
 # Question wording that says nothing about the topic.
