@@ -14,6 +14,7 @@ import numpy as np
 
 from bot.errors import AdvisorError
 from bot.index.embedding import Embedder
+from bot.index.lexical import tokenize
 from bot.report.outline import BLOCK_TITLES, Recommendation, ReportIndex
 from bot.report.phrasings import ARCHETYPE_EXAMPLES
 from bot.report.vocabulary import ARCHETYPE_CUES, BLOCK_CUES, BLOCK_MEANINGS
@@ -24,7 +25,7 @@ MAX_SECONDARY = 2  # items a block takes from the second archetype when the brie
 MIX_RATIO = 0.5  # the second archetype joins when its score is at least this share of the first
 SOFTMAX_T = 0.04  # temperature turning similarities into shares
 KEYWORD_WEIGHT = 0.35  # share of the archetype score that comes from keyword cues
-EXAMPLE_WEIGHT = 0.5  # ...and then the share that comes from the archetypes' example sentences
+EXAMPLE_WEIGHT = 0.6  # ...and then the share that comes from the archetypes' example sentences
 MAX_SENTENCES = 8  # sentences of a brief compared with the examples
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\s+[-–—]\s+")
 OTHER_ARCHETYPE_PENALTY = 0.3  # for a recommendation whose title names another archetype
@@ -157,7 +158,8 @@ class CanvasEngine:
     def _example_shares(self, text: str) -> np.ndarray:
         """Per archetype, how close the brief's closest sentence comes to the archetype's
         example descriptions (bot.report.phrasings.ARCHETYPE_EXAMPLES), as shares."""
-        sentences = [s for s in _SENTENCE.split(text) if len(s.split()) >= 3] or [text]
+        # sentences that say something ("How should we shape the ?" says nothing)
+        sentences = [s for s in _SENTENCE.split(text) if len(tokenize(s)) >= 2] or [text]
         vectors = [self.embedder.embed_one(s) for s in sentences[:MAX_SENTENCES]]
         sims = []
         for key in self.report.canvases:

@@ -174,11 +174,11 @@ ARCHETYPE_EXAMPLES: dict[str, tuple[str, ...]] = {
     "servitised": (
         "Customers pay for the use, the running hours or the output of the equipment instead of "
         "buying it.",
-        "We keep the machines running for the customer with maintenance, repairs and service "
-        "contracts.",
+        "We keep the machines running for the customer under maintenance and service contracts.",
         "We sell availability and guaranteed uptime rather than the product itself.",
         "The customer pays a fee per unit produced while we own and operate the equipment.",
         "Our technicians look after the installed base and we charge for the results.",
+        "We run the equipment at the customer's site with our own crew.",
     ),
     "circular": (
         "We take products back at the end of their life and refurbish, repair or remanufacture "
@@ -187,6 +187,7 @@ ARCHETYPE_EXAMPLES: dict[str, tuple[str, ...]] = {
         "Old products get a second life and are sold again.",
         "We lease products and take them back when the contract ends.",
         "We want to reduce waste and reuse components and materials in a closed loop.",
+        "Used goods come back to us; we fix what still works and turn the rest into raw material.",
     ),
     "mass-customisation": (
         "Each customer configures or designs their own product before we make it.",
