@@ -65,8 +65,12 @@ def _known(vocab: Vocabulary, word: str, topic_slot: bool = False) -> bool:
         return True  # a stop word
     bare = re.sub(r"['’]s$", "", word)
     everyday = COMMON_ZIPF if topic_slot else TOPIC_ZIPF
-    if (bare.islower() and common_word(bare, everyday)) or common_word(bare.lower(), FUNCTION_ZIPF):
+    coined = bare.count("-") >= 2  # "light-as-a-service": a term, however common its parts
+    if not coined and ((bare.islower() and common_word(bare, everyday))
+                       or common_word(bare.lower(), FUNCTION_ZIPF)):
         return True
+    if coined and vocab.together([t for t in tokens[1:]]):
+        return True  # "triple-bottom-line" is "triple bottom line"
     for token in tokens:
         if token in _IGNORE or vocab.knows_closely(token):
             continue
@@ -169,6 +173,7 @@ _QUESTION_WORD = re.compile(
 _SPAN_LEAD = re.compile(
     r"^(?:(?:the|a|an|any|some|our|their|its|this|that|these|those|such)\s+|"
     r"(?:kinds?|sorts?|types?) of\s+)+", re.IGNORECASE)
+MAX_PHRASE_WORDS = 6  # a longer span after "talks about" is a clause, not a term
 PARAPHRASE_MIN = 0.85  # a phrase this close to one of the text's own phrases is said there
 # Words after which a question names the thing it is about ("built on large language models",
 # "with edge computing", "treat customer lifetime value"); not "for", which names an audience
@@ -201,7 +206,8 @@ def asked_phrases(question: str, explicit: bool | None = None) -> list[str]:
                     piece = _SPAN_END.sub("", piece)
                 phrase = _SPAN_LEAD.sub("", piece.strip(" '’‘-"))
                 topic = [t for t in tokenize(phrase) if t not in _LIST_NAMES]  # "skills levers"
-                if len(topic) >= 2 and phrase not in out:
+                short = len(phrase.split()) <= MAX_PHRASE_WORDS
+                if len(topic) >= 2 and short and phrase not in out:
                     out.append(phrase)
     return out
 

@@ -245,7 +245,10 @@ CHAT_WORDS = (
     "advise advises recommend recommends recommended suggest suggests suggested headline "
     "anyway though whether today nowadays currently future years year month months week "
     "weekend say says said mention mentions mentioned cover covers covered talk talks "
-    "document read reading pages page section sections chapter part parts"
+    "document read reading pages page section sections chapter part parts pls plz heading "
+    "headings title titles spell spelled spelling spells reproduce copy verbatim wording "
+    "downside downsides pitfall pitfalls drawback drawbacks hurdle hurdles snag snags catch "
+    "gotcha gotchas box boxes table tables"
 )
 
 # The report's own domain: words any question about it may use without naming a new topic.
