@@ -272,3 +272,13 @@ def test_coined_hyphenated_terms_and_words_of_asking(advisor: Advisor) -> None:
     assert not spelt.not_in_report
     risks = advisor.ask("Honest downsides of servitisation for a 45-person company?")
     assert not risks.not_in_report
+
+
+def test_contributors_narrowed_to_the_places_named(advisor: Advisor) -> None:
+    answer = advisor.ask("Which of the contributors come from North America (US or Canada)?")
+    grounded(answer)
+    for name in ("Thorsten Wuest", "Muztoba Ahmad Khan", "Randy Zadra", "John Dyck"):
+        assert name in answer.text
+    assert "(Italy)" not in answer.text
+    italy = advisor.ask("list all contributors from Italy")
+    assert "Roberto Sala" in italy.text and "(Germany)" not in italy.text

@@ -7,9 +7,12 @@ line cites the chunk that holds it. `Pack` numbers the cited chunks.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.report.catalog import ABOUT, CLOSING, Entry, NamedList, Outline, chunk_items
+from bot.report.vocabulary import DEMONYMS, REGIONS
 from bot.types import Chunk, Hit
 
 ITEM_CHARS = 220  # an enumerated item is cut at a word boundary beyond this
@@ -33,6 +36,9 @@ class Pack:
             self.hits.append(Hit(chunk=chunk, score=score, rank=len(self.hits) + 1))
             n = self._numbers[chunk.id] = len(self.hits)
         return f"[{n}]"
+
+
+_PLACE = re.compile(r"\(([^()]+)\)\s*$")  # "Roberto Sala, University of Bergamo (Italy)"
 
 
 def cut(text: str, limit: int = ITEM_CHARS) -> str:
@@ -80,8 +86,27 @@ def _with_levers(outline: Outline, levers: Sequence[str], pack: Pack) -> str:
     return "\n".join(lines)
 
 
-def enumerate_lists(outline: Outline, keys: Sequence[str]) -> tuple[str, list[Hit]]:
-    """Every item of each named list, cited; ("", []) when none of them is indexed."""
+def places_in(question: str, named: NamedList) -> tuple[str, ...]:
+    """The places (as the list's entries write them, "Italy") that a question narrows a list
+    of people to: countries, their adjectives and regions; () when it names none."""
+    text = f" {' '.join(re.findall(r'[a-z.]+', question.lower()))} "
+    wanted = {DEMONYMS.get(w, w) for w in re.findall(r"[a-z.]+", question.lower())}
+    for region, countries in REGIONS.items():
+        if f" {region} " in text:
+            wanted.update(countries)
+    found = []
+    for entry in named.entries:
+        match = _PLACE.search(entry.text)
+        if match and match.group(1).lower() in wanted:
+            found.append(match.group(1))
+    return tuple(dict.fromkeys(found))
+
+
+def enumerate_lists(
+    outline: Outline, keys: Sequence[str], question: str = ""
+) -> tuple[str, list[Hit]]:
+    """Every item of each named list, cited; ("", []) when none of them is indexed. A list of
+    people is narrowed to the places the question names ("contributors from Italy")."""
     pack = Pack()
     parts: list[str] = []
     size = 0
@@ -94,6 +119,8 @@ def enumerate_lists(outline: Outline, keys: Sequence[str]) -> tuple[str, list[Hi
             parts.append(f"**The ten key recommendations with their {names} levers**:\n{body}")
             size += len(body)
     lists = [named for key in keys if (named := outline.named(key)) is not None]
+    lists = [_narrowed(named, question) if named.key == "contributors" else named
+             for named in lists]
     for named in lists:
         lines = _entry_lines(named, pack)
         block = "\n".join(lines)
@@ -110,6 +137,16 @@ def enumerate_lists(outline: Outline, keys: Sequence[str]) -> tuple[str, list[Hi
         return "", []
     lead = "Everything the report lists on this:" if len(parts) > 1 else "The report's full list:"
     return f"{lead}\n\n" + "\n\n".join(parts), pack.hits
+
+
+def _narrowed(named: NamedList, question: str) -> NamedList:
+    places = places_in(question, named)
+    if not places:
+        return named
+    entries = tuple(e for e in named.entries
+                    if (m := _PLACE.search(e.text)) and m.group(1) in places)
+    where = " and ".join([", ".join(places[:-1]), places[-1]] if len(places) > 1 else places)
+    return replace(named, title=f"{named.title} from {where}", entries=entries)
 
 
 def _first(outline: Outline, section: str) -> tuple[str, Chunk] | None:

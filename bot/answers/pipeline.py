@@ -24,7 +24,7 @@ from bot.answers.advice import Fit, advise, risks
 from bot.answers.citations import MarkerRewriter, tidy, validate
 from bot.answers.citations import markers as markers_in
 from bot.answers.evidence import compose, compose_comparison
-from bot.answers.outline_answers import enumerate_lists, generic_overview, overview
+from bot.answers.outline_answers import enumerate_lists, generic_overview, overview, places_in
 from bot.answers.plan import Planner, searchable
 from bot.answers.prompts import (
     FALLBACK_NOTICE,
@@ -138,8 +138,11 @@ class Answerer:
         """The composed evidence for outline-based kinds, or None for look-ups."""
         outline = self.outline()
         found: tuple[str, list[Hit]] = ("", [])
+        people = outline.named("contributors")
         if plan.kind == "enumerate" and plan.lists:
-            found = enumerate_lists(outline, plan.lists)
+            found = enumerate_lists(outline, plan.lists, question)
+        elif "contributors" in plan.lists and people and places_in(question, people):
+            found = enumerate_lists(outline, ["contributors"], question)  # "who is from Italy?"
         elif plan.kind == "overview":
             found = overview(outline) if outline.has_report() else generic_overview(outline)
         elif plan.kind in {"advise", "canvas", "risks"} and self._fit and outline.has_report():

@@ -144,6 +144,17 @@ DEMONYMS = {
     "chinese": "china", "japanese": "japan", "norwegian": "norway", "portuguese": "portugal",
 }
 
+# Regions a question may name, by the countries in them (for the contributor list).
+REGIONS = {
+    "north america": ("usa", "canada", "mexico"), "latin america": ("mexico", "brazil"),
+    "south america": ("brazil",), "americas": ("usa", "canada", "mexico", "brazil"),
+    "europe": ("germany", "italy", "switzerland", "sweden", "denmark", "finland", "serbia",
+               "france", "netherlands", "spain", "uk", "norway", "portugal"),
+    "scandinavia": ("sweden", "denmark", "norway"), "nordic": ("sweden", "denmark", "finland",
+                                                                "norway"),
+    "asia": ("china", "japan"), "united states": ("usa",), "america": ("usa",),
+}
+
 # Words naming the report itself: "report" is a stop word of the lexical index.
 META = (
     r"\b(report|wmr|authors?|authored|wrote|written|editors?|edited|publish\w*)\b"
