@@ -280,5 +280,6 @@ def test_contributors_narrowed_to_the_places_named(advisor: Advisor) -> None:
     for name in ("Thorsten Wuest", "Muztoba Ahmad Khan", "Randy Zadra", "John Dyck"):
         assert name in answer.text
     assert "(Italy)" not in answer.text
+    assert not answer.not_in_report  # a region is a place, not a term
     italy = advisor.ask("list all contributors from Italy")
     assert "Roberto Sala" in italy.text and "(Germany)" not in italy.text

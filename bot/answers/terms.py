@@ -24,6 +24,7 @@ from bot.report.vocabulary import (
     DOMAIN_WORDS,
     LIST_WORDS,
     ORDINALS,
+    REGIONS,
     WORDING,
 )
 
@@ -32,7 +33,8 @@ _BREAK = re.compile(r"[,;:!?()\"“”]|\.(?=\s|$)|\s[-–—]\s")
 _IGNORE = frozenset(tokenize(f"{CHAT_WORDS} {WORDING} {DOMAIN_WORDS} {LIST_WORDS} "
                              + " ".join(ORDINALS)))  # "the seventh" points into a list
 _LIST_NAMES = frozenset(tokenize(LIST_WORDS))  # words that name one of the report's lists
-_PLACE_WORDS = frozenset(DEMONYMS) | frozenset(DEMONYMS.values())
+_PLACE_WORDS = (frozenset(DEMONYMS) | frozenset(DEMONYMS.values())
+                | frozenset(w for region in REGIONS for w in region.split()))
 # A sentence's first word, capitalised only because it comes first ("Weigh up ...", not "SAP").
 _SENTENCE_START = re.compile(r"(^\s*|[.!?]\s+)([A-Z])(?=[a-z'’]*\b)")
 # Word endings of the nouns that complete a term ("quantum computing", "blockchain technology").
