@@ -283,3 +283,13 @@ def test_contributors_narrowed_to_the_places_named(advisor: Advisor) -> None:
     assert not answer.not_in_report  # a region is a place, not a term
     italy = advisor.ask("list all contributors from Italy")
     assert "Roberto Sala" in italy.text and "(Germany)" not in italy.text
+
+
+def test_asking_for_the_last_answer_again_restates_its_question(advisor: Advisor) -> None:
+    history = _history(advisor, "What are the revenue streams of servitised models?")
+    for again in ("summarise that", "shorter pls", "can you put that in bullets please"):
+        answer = advisor.ask(again, history)
+        grounded(answer)
+        assert answer.plan is not None and answer.plan.kind != "overview", again
+        assert cited(answer)[0] == ("New Business Models > Servitised Business Models > "
+                                    "Revenue Streams"), again

@@ -23,7 +23,13 @@ from bot.answers.company import (
     extract_company,
 )
 from bot.answers.kinds import KindExamples, decide, signals
-from bot.answers.rewrite import Turn, needs_rewrite, recommendation_number, resolve_ordinal
+from bot.answers.rewrite import (
+    Turn,
+    needs_rewrite,
+    recommendation_number,
+    resolve_ordinal,
+    restated,
+)
 from bot.answers.scope import ScopeCheck, ScopeGuard, off_topic_intent
 from bot.answers.subjects import BLOCKS, comparison, subjects_in
 from bot.answers.terms import (
@@ -319,6 +325,8 @@ class Planner:
         models = models_in(question) or models_in(standalone)
         blocks = blocks_in(question) or blocks_in(standalone)
         asking = asking_part(question) if own is not None else question
+        if restated(question, history) is not None:
+            asking = standalone  # "summarise that" asks what the last question asked
         s = signals(asking, self.examples.similarity(self.embedder.embed_one(standalone)))
         lists = lists_in(standalone, models, blocks, s.all_items) + recommendations_in(standalone)
         lists += self.recommendation_by_topic(standalone)
@@ -350,9 +358,13 @@ class Planner:
         history: Sequence[Turn],
         rewrite: Callable[[str, Sequence[Turn]], str] | None,
     ) -> str:
-        """The follow-up made standalone: an ordinal resolved, or earlier targets carried."""
+        """The follow-up made standalone: the last question for "shorter pls", an ordinal
+        resolved, or earlier targets carried."""
         if not history:
             return question
+        again = restated(question, history)
+        if again is not None:
+            return self._standalone(again[0], again[1], rewrite)
         resolved = resolve_ordinal(question, history)
         if resolved:
             return resolved

@@ -33,6 +33,16 @@ _ORDINAL_REF = re.compile(
 )
 _LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+(.*\S)\s*$")
 _MARKER = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
+# A request to say the last answer again, differently ("shorter pls", "summarise that").
+_AGAIN = re.compile(
+    r"^\W*(?:ok\W+|okay\W+|pls\W+|please\W+)?(?:(?:can|could|would) you\s+)?(?:please\s+)?"
+    r"(?:make (?:it|that) |say (?:it|that) |put (?:it|that) )?(?:shorter|briefer|simpler|"
+    r"more (?:briefly|simply|concise\w*|short)|(?:summari[sz]e|recap|condense|shorten|"
+    r"simplify|rephrase) (?:that|this|it|the above|your answer)|tl;?dr(?: (?:that|this|it))?|"
+    r"in (?:\w+ )?(?:bullets?|bullet points|a table|one line|plain (?:words|english))|again)"
+    r"(?:\s+(?:pls|please|thx|thanks))?\W*$",
+    re.IGNORECASE,
+)
 _CONTRIBUTORS = re.compile(
     r"\b(contribut\w*|affiliat\w*|universit\w*|institut\w*|authors?|wrote)\b", re.IGNORECASE
 )
@@ -167,3 +177,14 @@ def resolve_ordinal(question: str, history: Sequence[Turn]) -> str | None:
     if not 1 <= index <= len(items):
         return None
     return f"{question} ({items[index - 1]})"
+
+
+def restated(question: str, history: Sequence[Turn]) -> tuple[str, list[Turn]] | None:
+    """For "shorter pls" or "summarise that": the last question asked, with the turns before
+    it; None for any other question."""
+    if not _AGAIN.match(question):
+        return None
+    for i in range(len(history) - 1, -1, -1):
+        if history[i].get("role") == "user":
+            return history[i].get("content", ""), list(history[:i])
+    return None
