@@ -293,3 +293,26 @@ def test_asking_for_the_last_answer_again_restates_its_question(advisor: Advisor
         assert answer.plan is not None and answer.plan.kind != "overview", again
         assert cited(answer)[0] == ("New Business Models > Servitised Business Models > "
                                     "Revenue Streams"), again
+
+
+def test_messy_follow_ups_and_asking_words(advisor: Advisor) -> None:
+    history = [{"role": "user", "content": "what challenges does the report see for bm "
+                                           "innovation"},
+               {"role": "assistant", "content": "The report lists nine challenges:\n- Resistance "
+                "to change\n- Skills gaps\n- Regulatory compliance\n- Cultural shift"}]
+    for again in ("4th one pls, in plain words", "#4 whats meant w/ that"):
+        answer = advisor.ask(again, history)
+        grounded(answer)
+        assert not answer.not_in_report, again
+        assert any(s.endswith("What are the challenges of manufacturing business model "
+                              "innovation?") for s in cited(answer)), again
+    obstacles = advisor.ask("What obstacles do manufacturers face when they innovate their "
+                            "business models?")
+    assert not obstacles.not_in_report  # a word of asking, not a topic
+
+
+def test_a_standard_s_year_is_no_company_figure(advisor: Advisor) -> None:
+    answer = advisor.ask("Can you give me an ISO 9001:2015 internal audit checklist for our "
+                         "warehouse?")
+    assert answer.refused
+    assert answer.plan is not None and answer.plan.company is None

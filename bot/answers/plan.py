@@ -382,13 +382,15 @@ class Planner:
         if plan.kind in {"overview", "risks"} or plan.lists:  # lists and numbered recommendations
             return ScopeCheck(True, "outline", 0.0, 1.0)
         company = plan.company
-        if plan.kind == "advise" and company is not None and (
-            company.products or company.size or company.places
-        ) and (description_only(plan.question) or extract_company(plan.question) is None):
+        described = company is not None and bool(company.products or company.size
+                                                 or company.places)
+        if plan.kind == "advise" and described and (
+            description_only(plan.question) or extract_company(plan.question) is None
+        ):
             # advice for a company described in a statement ("We assemble battery packs"), in
             # this turn or an earlier one: the company is the subject, not a gap in the report
             return ScopeCheck(True, "company", 0.0, 1.0)
-        context = plan.company is not None and plan.kind in {"advise", "risks", "canvas"}
+        context = company is not None and plan.kind in {"advise", "risks", "canvas"}
         text = plan.question
         verdict: ScopeCheck | None = None
         for i, part in enumerate(clauses(text) or [text]):

@@ -26,9 +26,10 @@ _RECOMMENDATION = re.compile(RECOMMENDATION_REF, re.IGNORECASE)
 _COMPARE = re.compile(COMPARE, re.IGNORECASE)
 _ORDINAL_REF = re.compile(
     r"\b(?:the\s+)?(" + "|".join(ORDINALS) + r"|last)\s+(?:one|item|point|bullet|of (?:them|"
-    r"those|these))\b|\b(?:number|no\.?|#|item|point)\s*(\d{1,2})\b|"
+    r"those|these))\b|(?:\bnumber|\bno\.?|#|\bitem|\bpoint)\s*(\d{1,2})\b|"
     r"\bthe\s+(" + "|".join(ORDINALS) + r"|last)\b(?=\s*(?:[?.!,;)]|$|and\b|please\b))|"
-    r"\bthe\s+(\d{1,2})(?:st|nd|rd|th)\b(?!\s+recommendation)",
+    r"(?:\bthe\s+|^\W*)(\d{1,2})(?:st|nd|rd|th)\b(?!\s+recommendation)|"
+    r"\b(\d{1,2})(?:st|nd|rd|th)\s+(?:one|item|point|bullet)\b",
     re.IGNORECASE,
 )
 _LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+(.*\S)\s*$")
@@ -172,7 +173,7 @@ def resolve_ordinal(question: str, history: Sequence[Turn]) -> str | None:
     if not items:
         return None
     word = (match.group(1) or match.group(3) or "").lower()
-    number = match.group(2) or match.group(4) or 0
+    number = match.group(2) or match.group(4) or match.group(5) or 0
     index = len(items) if word == "last" else ORDINALS.get(word) or int(number)
     if not 1 <= index <= len(items):
         return None

@@ -18,10 +18,12 @@ import numpy as np
 from bot.answers.scope import Vocabulary
 from bot.index.embedding import Embedder
 from bot.index.lexical import STOPWORDS, tokenize
+from bot.report.phrasings import ADVICE_CUES, ALL_CUES, OVERVIEW_CUES, RISK_CUES
 from bot.report.vocabulary import (
     CHAT_WORDS,
     DEMONYMS,
     DOMAIN_WORDS,
+    LIST_CUES,
     LIST_WORDS,
     ORDINALS,
     REGIONS,
@@ -32,6 +34,9 @@ _RAW = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.&+/-]*[A-Za-z0-9+]|[A-Za-z0-9]")
 _BREAK = re.compile(r"[,;:!?()\"“”]|\.(?=\s|$)|\s[-–—]\s")
 _IGNORE = frozenset(tokenize(f"{CHAT_WORDS} {WORDING} {DOMAIN_WORDS} {LIST_WORDS} "
                              + " ".join(ORDINALS)))  # "the seventh" points into a list
+_ASKING_CUES = tuple(re.compile(p, re.IGNORECASE) for p in (
+    ALL_CUES, OVERVIEW_CUES, RISK_CUES, ADVICE_CUES, *LIST_CUES.values()
+))
 _LIST_NAMES = frozenset(tokenize(LIST_WORDS))  # words that name one of the report's lists
 _PLACE_WORDS = (frozenset(DEMONYMS) | frozenset(DEMONYMS.values())
                 | frozenset(w for region in REGIONS for w in region.split()))
@@ -118,6 +123,8 @@ def absent_terms(
     for span in sorted(context, key=len, reverse=True):
         if span:
             text = text.replace(span, " , ")
+    for cue in _ASKING_CUES:  # "obstacles", "summarise", "every": how it asks, not what about
+        text = cue.sub(" , ", text)
     text = _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).lower(), text)
     terms: list[tuple[str, str]] = []
     for slot, run in _runs(text):

@@ -136,6 +136,7 @@ OVERVIEW_CUES = (
     r"what is (this|the) (report|document) about|recap|big picture|elevator pitch|"
     r"worth (reading|my time|a read)|what'?s in it for|brief (me|my|our|the) \w+|"
     r"one[- ]pager|on (one|a single) page|in (a|one) (page|paragraph)|"
+    r"(one|single) (thing|lesson|takeaway|message)|"
     r"(is|was) (it|this|the) (report |document |wmr )?(really |even )?(relevant|useful|"
     r"applicable|meant|written|aimed|intended)|who (is|was) (it|this|the report) (for|written))\b"
 )
@@ -154,8 +155,8 @@ ADVICE_CUES = (
     r"move (towards|into|to)|realistic for|set (it|this|that) up|how to start)\b"
 )
 CANVAS_CUES = (
-    r"\b(draft|create|build|fill( in)?|make|design|sketch|prepare|write)\b[^.?!]{0,40}"
-    r"\b(business model )?canvas\b"
+    r"\b(draft|create|build|fill( in)?|make|design|sketch|prepare|write)\s+(?:[\w'’-]+\s+){0,5}"
+    r"(business model )?canvas\b"
 )
 # Questions after figures the report does not hold (it has no statistics or survey results).
 STATISTIC_CUES = (

@@ -123,6 +123,8 @@ OFF_TOPIC: tuple[tuple[str, str], ...] = (
     ("trivia", r"\b(movie|film|song|lyrics|celebrity|horoscope|joke)s?\b"),
     ("translation", r"\btranslat\w*\b[^.?!]{0,60}\b(into|to) (english|german|french|italian|"
                     r"spanish|portuguese|chinese|japanese)\b"),
+    ("accounting", r"\b(ifrs|gaap|hgb)\b|\baccount for (them|it|this|these|those|the \w+)\b|"
+                   r"\bdepreciat\w+|\bbalance sheet\b|\bbook(ed|ing)? (it|them) as\b"),
     ("tax-legal", r"\b(vat|gst|sales tax|income tax|corporate tax|withholding tax|tax (rate|"
                   r"return|credit|deduct\w*|advice|treatment|law)s?)\b|\b(is it|is this|is that) "
                   r"legal\b|\blegally (allowed|required|binding)\b|\bsue\b|\blawsuit\b"),
@@ -259,7 +261,8 @@ CHAT_WORDS = (
     "document read reading pages page section sections chapter part parts pls plz heading "
     "headings title titles spell spelled spelling spells reproduce copy verbatim wording "
     "downside downsides pitfall pitfalls drawback drawbacks hurdle hurdles snag snags catch "
-    "gotcha gotchas box boxes table tables"
+    "gotcha gotchas table tables hallo hm hmm whats acc ppl numbered number pertinent props "
+    "prop chars characters tweet tho"
 )
 
 # The report's own domain: words any question about it may use without naming a new topic.
@@ -290,7 +293,8 @@ LIST_CUES: dict[str, str] = {
 # Words that only say which list is meant ("the six trends", "key recommendations").
 LIST_WORDS = (
     "six ten nine new key innovation innovative trends trend models model business canvas recs "
-    "canvases archetypes levers lever measures actions items item points"
+    "canvases archetypes levers lever measures actions items item points bm bms bmc bmi wmr "
+    "wmr23 wmr2023"
 )
 LEVER_CUES = r"\blevers?\b|\bmeasures?\b|\brecommend\w*|\bactions?\b"
 ACROSS_CUES = (
