@@ -25,7 +25,7 @@ from bot.answers.citations import MarkerRewriter, tidy, validate
 from bot.answers.citations import markers as markers_in
 from bot.answers.evidence import compose, compose_comparison
 from bot.answers.outline_answers import enumerate_lists, generic_overview, overview, places_in
-from bot.answers.plan import Planner, searchable
+from bot.answers.plan import Planner
 from bot.answers.prompts import (
     FALLBACK_NOTICE,
     NOT_IN_REPORT,
@@ -37,6 +37,7 @@ from bot.answers.prompts import (
 from bot.answers.rewrite import Turn, rewrite
 from bot.answers.scope import ScopeCheck, ScopeGuard
 from bot.answers.subjects import Subject, comparison, subject_query, targeted_section
+from bot.answers.targets import searchable
 from bot.index.retrieval import Retriever, validate_question
 from bot.llm import ChatBackend
 from bot.report.catalog import Outline

@@ -26,12 +26,22 @@ from bot.answers.kinds import KindExamples, decide, signals
 from bot.answers.rewrite import (
     Turn,
     needs_rewrite,
-    recommendation_number,
     resolve_ordinal,
     restated,
 )
 from bot.answers.scope import ScopeCheck, ScopeGuard, off_topic_intent
-from bot.answers.subjects import BLOCKS, comparison, subjects_in
+from bot.answers.subjects import comparison
+from bot.answers.targets import (
+    NOT_TOPIC,
+    ONE_REC,
+    blocks_in,
+    carried_targets,
+    choice_among,
+    lists_in,
+    models_in,
+    recommendations_in,
+    topical,
+)
 from bot.answers.terms import (
     PhraseIndex,
     absent_terms,
@@ -41,26 +51,9 @@ from bot.answers.terms import (
 )
 from bot.index.embedding import Embedder
 from bot.index.lexical import tokenize
-from bot.report.catalog import Outline, list_keys
-from bot.report.outline import BLOCK_HEADINGS, archetype_of
-from bot.report.vocabulary import (
-    ACROSS_CUES,
-    CHAT_WORDS,
-    DOMAIN_WORDS,
-    LEVER_CUES,
-    LIST_CUES,
-    LIST_WORDS,
-    RECOMMENDATION_REF,
-    WORDING,
-)
-from bot.types import SECTION_SEP, Company, Hit, Plan
+from bot.report.catalog import Outline
+from bot.types import Company, Hit, Plan
 
-_LISTS = {k: re.compile(p, re.IGNORECASE) for k, p in LIST_CUES.items()}
-_LEVER = re.compile(LEVER_CUES, re.IGNORECASE)
-_ACROSS = re.compile(ACROSS_CUES, re.IGNORECASE)
-_CANVAS_WORD = re.compile(r"\bcanvas\b", re.IGNORECASE)
-_ALL_BLOCKS = re.compile(r"\b(all|every|each)( the| of the)? (nine |9 )?blocks?\b", re.IGNORECASE)
-_ONE_REC = re.compile(RECOMMENDATION_REF, re.IGNORECASE)
 # "the localisation recommendation", "the recommendation on partnerships" (not "your
 # recommendation", which asks for advice).
 _TOPIC_REC = re.compile(
@@ -68,153 +61,16 @@ _TOPIC_REC = re.compile(
     r"\b(?:the|that|this)\s+recommendation\s+(?:on|about|for|regarding|to)\s+((?:[\w-]+\s*){1,4})",
     re.IGNORECASE,
 )
-# "every business model type", "each trend": a quantified singular names the whole list.
-_QUANTIFIED = re.compile(
-    r"\b(?:every|each)\s+((?:[\w-]+\s+){0,2}?)(model|trend|recommendation|challenge|archetype|"
-    r"lever|barrier|obstacle|reason|driver|impact)(?:\s+(?:type|kind|category))?\b(?!['’])",
-    re.IGNORECASE,
-)
-_KNOWN_LISTS = frozenset(list_keys())
-_NOT_TOPIC = frozenset(tokenize(f"{CHAT_WORDS} {WORDING} {DOMAIN_WORDS} {LIST_WORDS}"))
 NEARBY_MIN = 0.5  # an indexed passage this close to a question keeps it from reading as off-topic
 MEANING_MIN = 0.45  # a common noun this close in meaning to some chunk is covered, in other words
 # A later part of a question that points back at an earlier one ("how do I calculate it").
 _BACK_REFERENCE = re.compile(r"\b(it|its|them|they|their|this|that|these|those)\b", re.IGNORECASE)
-_CHOICE = re.compile(r"\b(which|best|better|choose|pick|go with|prefer)\b", re.IGNORECASE)
-BLOCKS_LISTED = 3  # a question naming this many blocks of one canvas gets each block whole
 ITEM_LISTS = ("challenges", "why", "impact")  # lists whose items a question may name alone
-
-
-def models_in(text: str) -> tuple[str, ...]:
-    """The archetype keys a text names, in order."""
-    found = (archetype_of(s.model_section.split(SECTION_SEP)[-1]) for s in subjects_in(text))
-    return tuple(a for a in found if a is not None)
-
-
-def blocks_in(text: str) -> tuple[str, ...]:
-    """The canvas blocks a text names, in the order it names them."""
-    found = sorted((m.start(), key) for key, _, p in BLOCKS if (m := p.search(text)))
-    return tuple(dict.fromkeys(key for _, key in found))
-
-
-def lists_in(
-    text: str, models: Sequence[str], blocks: Sequence[str], all_items: bool
-) -> tuple[str, ...]:
-    """The report lists a question asks for (keys of bot.report.catalog)."""
-    found: list[str] = []
-    text = _QUANTIFIED.sub(lambda m: f"all {m.group(1)}{m.group(2)}s", text)
-    one_rec = bool(_ONE_REC.search(text))
-    for key, pattern in _LISTS.items():
-        if not pattern.search(text):
-            continue
-        if key.startswith("levers:"):
-            if not one_rec and (_LEVER.search(text) or all_items):
-                found.append(key)
-        elif key == "recommendations":
-            if not one_rec:
-                found.append(key)
-        elif key == "models":
-            if not models and not blocks:
-                found.append(key)
-        elif key == "trends":
-            if not models or all_items:
-                found.append(key)
-        else:
-            found.append(key)
-    if any(k.startswith("levers:") for k in found) and "recommendations" in found:
-        found.remove("recommendations")
-    for block in blocks:
-        if _ACROSS.search(text) or (not models and all_items):
-            found.append(f"block:{block}")
-    if len(models) == 1 and not blocks and (_CANVAS_WORD.search(text) or _ALL_BLOCKS.search(text)):
-        found.append(f"canvas:{models[0]}")
-    if len(models) == 1 and (all_items or len(blocks) >= BLOCKS_LISTED):  # every bullet of each
-        found += [f"canvas:{models[0]}:{block}" for block in blocks]
-    return tuple(k for k in dict.fromkeys(found) if k in _KNOWN_LISTS)
-
-
-def searchable(plan: Plan) -> str:
-    """The question without the terms the index never mentions: they can only add noise."""
-    text = plan.question
-    for term in plan.not_in_report:
-        text = text.replace(term, " ")
-    text = " ".join(text.split())
-    return text if len(text.split()) >= 2 and topical(text) else plan.question
-
-
-def choice_among(text: str, absent: Sequence[str]) -> bool:
-    """Whether a question asks to choose among options that are all terms the report never
-    mentions ("Which MES is best: Siemens Opcenter, Critical Manufacturing or Plex?")."""
-    if not absent or not _CHOICE.search(text):
-        return False
-    for sentence in re.split(r"(?<=[?.!])\s+", text):
-        tail = sentence.rsplit(":", 1)[-1]
-        if not re.search(r"\s(or|vs\.?|versus)\s", tail, re.IGNORECASE):
-            continue
-        options = [o.strip(" ?.!") for o in re.split(r",|\s(?:or|vs\.?|versus)\s", tail,
-                                                     flags=re.IGNORECASE)]
-        options = [o for o in options if o]
-        lowered = [t.lower() for t in absent]
-        if len(options) >= 2 and all(
-            len(o.split()) <= 4 and any(t in o.lower() for t in lowered) for o in options
-        ):
-            return True
-    return False
-
-
-def topical(text: str, known: Callable[[str], bool] | None = None) -> bool:
-    """Whether a question names a topic beyond the report's lists and the words of asking.
-
-    known: whether the index knows a word; a word it never uses ("why should we care") can
-    narrow nothing down, so it is no topic.
-    """
-    rest = text
-    for pattern in (*_LISTS.values(), _LEVER):
-        rest = pattern.sub(" ", rest)
-    return any(t not in _NOT_TOPIC and (known is None or known(t)) for t in tokenize(rest))
 
 
 def _is_name(term: str) -> bool:
     """A proper name, acronym or designation ("Siemens", "GDPR", "COVID-19", "5G")."""
     return any(ch.isupper() or ch.isdigit() for ch in term)
-
-
-def recommendations_in(text: str) -> tuple[str, ...]:
-    """Single recommendations a text names ("recommendation 8", "the first recommendation")."""
-    out = []
-    for match in _ONE_REC.finditer(text):
-        n = recommendation_number(match)
-        if 1 <= n <= 10:
-            out.append(f"recommendation:{n}")
-    return tuple(dict.fromkeys(out))
-
-
-def carried_targets(question: str, history: Sequence[Turn]) -> list[str]:
-    """What a follow-up leaves out and the last turns named: a model, a block, a recommendation."""
-    need_model = not models_in(question)
-    need_block = not blocks_in(question)
-    need_rec = not _ONE_REC.search(question)
-    out: list[str] = []
-    last_user = next((t.get("content", "") for t in reversed(history) if t.get("role") == "user"),
-                     "")
-    if need_model and len(found := models_in(last_user)) > 1 and comparison(last_user):
-        # both models of a comparison ("which is cheaper to start?")
-        out.append(f"{found[0]} and {found[1]} business models")
-        need_model = False
-    for turn in reversed(history):
-        text = turn.get("content", "")
-        if need_model and (found := models_in(text)):
-            out.append(f"{found[0]} business model")
-            need_model = False
-        if need_block and turn.get("role") == "user" and (blocks := blocks_in(text)):
-            out.append(BLOCK_HEADINGS[blocks[0]])
-            need_block = False
-        if need_rec and (match := _ONE_REC.search(text)):
-            out.append(match.group(0))
-            need_rec = False
-        if not (need_model or need_rec):
-            break
-    return out
 
 
 class Planner:
@@ -261,13 +117,13 @@ class Planner:
         localisation recommendation", "the recommendation on partnerships"): the title that
         shares the most words next to "recommendation" that no other title has."""
         match = _TOPIC_REC.search(text)
-        if self.outline is None or match is None or _ONE_REC.search(text):
+        if self.outline is None or match is None or ONE_REC.search(text):
             return ()
         named = self.outline().named("recommendations")
         if named is None:
             return ()
         titles = [set(tokenize(re.sub(r"^\d+\.\s*", "", e.text))) for e in named.entries]
-        words = set(tokenize(match.group(1) or match.group(2) or "")) - _NOT_TOPIC
+        words = set(tokenize(match.group(1) or match.group(2) or "")) - NOT_TOPIC
         scores = []
         for i, title in enumerate(titles):
             others = set().union(*(t for j, t in enumerate(titles) if j != i))
@@ -394,7 +250,7 @@ class Planner:
         text = plan.question
         verdict: ScopeCheck | None = None
         for i, part in enumerate(clauses(text) or [text]):
-            targeted = context or bool(models_in(part) or plan.lists or _ONE_REC.search(part))
+            targeted = context or bool(models_in(part) or plan.lists or ONE_REC.search(part))
             if i and verdict is not None and _BACK_REFERENCE.search(part) and not (
                 targeted or blocks_in(part)
             ):
