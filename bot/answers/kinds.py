@@ -154,7 +154,9 @@ def decide(
         return "risks"
     if "challenges" in report_lists and not s.all_items:
         return "risks"  # a question about one or more of the report's challenges
-    if has_company and (s.advice or not report_lists):
+    if has_company and (s.advice or not report_lists or (
+        set(report_lists) <= {"recommendations"} and not s.all_items
+    )):  # "which recs apply to us?", from a company that described itself
         return "advise"
     if whole_list:
         return "enumerate"

@@ -25,8 +25,10 @@ MAX_SECONDARY = 2  # items a block takes from the second archetype when the brie
 MIX_RATIO = 0.5  # the second archetype joins when its score is at least this share of the first
 SOFTMAX_T = 0.04  # temperature turning similarities into shares
 KEYWORD_WEIGHT = 0.35  # share of the archetype score that comes from keyword cues
-EXAMPLE_WEIGHT = 0.6  # ...and then the share that comes from the archetypes' example sentences
+EXAMPLE_WEIGHT = 0.5  # ...and then the share that comes from the archetypes' example sentences
 MAX_SENTENCES = 8  # sentences of a brief compared with the examples
+_QUESTION = re.compile(r"\?\s*$|^\W*(how|what|which|where|why|should|could|can|would|is|are|"
+                       r"do|does)\b", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\s+[-–—]\s+")
 OTHER_ARCHETYPE_PENALTY = 0.3  # for a recommendation whose title names another archetype
 
@@ -158,8 +160,10 @@ class CanvasEngine:
     def _example_shares(self, text: str) -> np.ndarray:
         """Per archetype, how close the brief's closest sentence comes to the archetype's
         example descriptions (bot.report.phrasings.ARCHETYPE_EXAMPLES), as shares."""
-        # sentences that say something ("How should we shape the ?" says nothing)
+        # sentences that say something ("How should we shape the ?" says nothing); what the
+        # company tells of itself and its customers, rather than what it asks, when it tells
         sentences = [s for s in _SENTENCE.split(text) if len(tokenize(s)) >= 2] or [text]
+        sentences = [s for s in sentences if not _QUESTION.search(s)] or sentences
         vectors = [self.embedder.embed_one(s) for s in sentences[:MAX_SENTENCES]]
         sims = []
         for key in self.report.canvases:
