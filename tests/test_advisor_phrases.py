@@ -316,3 +316,13 @@ def test_a_standard_s_year_is_no_company_figure(advisor: Advisor) -> None:
                          "warehouse?")
     assert answer.refused
     assert answer.plan is not None and answer.plan.company is None
+
+
+def test_a_code_in_the_company_s_story_is_an_absent_term(advisor: Advisor) -> None:
+    answer = advisor.ask("IEC 62443 audit is eating our whole budget this year, we are 200 "
+                         "people. Does the data-driven model's cost structure mention "
+                         "compliance costs?")
+    assert "IEC 62443" in answer.not_in_report and not answer.refused
+    story = advisor.ask("We make hydraulic valves, 350 staff, Poland, 40 M EUR turnover. Which "
+                        "model fits us?")
+    assert not story.not_in_report  # places, sizes and currencies are the company's facts

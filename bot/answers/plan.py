@@ -46,6 +46,7 @@ from bot.answers.terms import (
     PhraseIndex,
     absent_terms,
     clauses,
+    is_code,
     unsaid_compounds,
     unsaid_phrases,
 )
@@ -134,11 +135,21 @@ class Planner:
         number = re.match(r"\d+", named.entries[scores.index(best)].text)
         return (f"recommendation:{number.group(0)}",) if number else ()
 
-    def absent(self, question: str, kind: str, context: Sequence[str]) -> tuple[str, ...]:
-        """Terms the index never mentions and comes nowhere near in meaning."""
+    def absent(
+        self, question: str, kind: str, spans: Sequence[str] = (), described: str = ""
+    ) -> tuple[str, ...]:
+        """Terms the index never mentions and comes nowhere near in meaning.
+
+        spans: the company's facts (products, places, size, figures): never terms.
+        described: the sentences in which the user describes their company; of those, only
+        codes and acronyms ("IEC 62443", "SAP") count, not the words of the story.
+        """
         if kind == "offtopic":
             return ()
-        terms = absent_terms(question, self.guard.vocabulary(), context)
+        vocab = self.guard.vocabulary()
+        terms = absent_terms(question, vocab, [*spans, described])
+        if described:
+            terms += [t for t in absent_terms(described, vocab, spans) if is_code(t[0])]
         if kind == "overview":  # its wording is about the report as a whole
             terms = [t for t in terms if any(ch.isupper() or ch.isdigit() for ch in t[0])]
         near = self.nearness or (lambda _: 0.0)
@@ -150,7 +161,7 @@ class Planner:
         found = [term for term, window in terms if _is_name(window) or not covered(window)]
         if kind != "overview":
             asked = question
-            for span in sorted(context, key=len, reverse=True):  # the company is no topic
+            for span in sorted([*spans, described], key=len, reverse=True):  # no topic
                 asked = asked.replace(span, " , ") if span else asked
             vocab, closest = self.guard.vocabulary(), self.phrase_index().closest
             for phrase in [*unsaid_phrases(question, vocab, closest, covered),
@@ -199,10 +210,9 @@ class Planner:
             self.nearness(standalone) >= NEARBY_MIN
         ):  # read as off-topic from its phrasing alone, yet the index holds something close
             kind = read(indexed_nearby=True)
-        context = company_spans(question, own)
-        if own is not None:
-            context.append(description_only(question))
-        absent = self.absent(question, kind, context)
+        spans = company_spans(question, own)
+        described = description_only(question) if own is not None else ""
+        absent = self.absent(question, kind, spans, described)
         if kind != "offtopic" and choice_among(asking, absent):
             kind = "offtopic"  # "which MES is best: A, B or C?" asks to choose among unknowns
         return Plan(kind=kind, question=standalone, models=models, blocks=blocks, lists=lists,

@@ -20,6 +20,7 @@ from bot.index.embedding import Embedder
 from bot.index.lexical import STOPWORDS, tokenize
 from bot.report.phrasings import ADVICE_CUES, ALL_CUES, OVERVIEW_CUES, RISK_CUES
 from bot.report.vocabulary import (
+    BUSINESS_SHORTHAND,
     CHAT_WORDS,
     DEMONYMS,
     DOMAIN_WORDS,
@@ -315,3 +316,11 @@ def _slot_runs(text: str) -> list[list[str]]:
         if current and slot:
             runs.append(current)
     return runs
+
+
+def is_code(term: str) -> bool:
+    """A code or acronym ("IEC 62443", "SAP", "S/4HANA"), not a word of business shorthand
+    (EUR, OEM, B2B) that any company description uses."""
+    words = [w for w in re.findall(r"[\w/&.-]+", term) if w.upper() not in BUSINESS_SHORTHAND]
+    return any(sum(ch.isupper() for ch in w) >= 2 or (any(ch.isalpha() for ch in w)
+               and any(ch.isdigit() for ch in w) and w[:1].isupper()) for w in words)

@@ -157,6 +157,16 @@ REGIONS = {
     "asia": ("china", "japan"), "united states": ("usa",), "america": ("usa",),
 }
 
+# Abbreviations any company description uses; not terms the report could be asked to mention.
+BUSINESS_SHORTHAND = frozenset({
+    "EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "PLN", "JPY", "CNY", "INR", "BRL", "EU",
+    "US", "USA", "UK", "OEM", "OEMS", "B2B", "B2C", "SME", "SMES", "CEO", "CFO", "COO", "CTO",
+    "HQ", "R&D", "KPI", "KPIS", "FTE", "FTES", "IT", "HR", "M", "MIO", "BN", "K", "PPL",
+    # country codes
+    "DE", "IT", "CH", "SE", "DK", "FI", "NO", "NL", "FR", "ES", "PT", "RS", "BR", "MX", "CA",
+    "CN", "JP", "IN", "PL", "CZ", "AT", "BE", "TR",
+})
+
 # Words naming the report itself: "report" is a stop word of the lexical index.
 META = (
     r"\b(report|wmr|authors?|authored|wrote|written|editors?|edited|publish\w*)\b"
@@ -169,8 +179,8 @@ ORDINALS = {
 
 # One recommendation named by number or ordinal; groups: its number (either form) or ordinal.
 RECOMMENDATION_REF = (
-    r"\b(?:recommendation\s*(?:no\.?|number|#)?\s*(\d{1,2})|(\d{1,2})(?:st|nd|rd|th)?\s+"
-    r"recommendation|(" + "|".join(ORDINALS) + r")\s+recommendation)\b"
+    r"\b(?:(?:recommendation|rec)\.?\s*(?:no\.?|number|#)?\s*(\d{1,2})|(\d{1,2})(?:st|nd|rd|th)?"
+    r"\s+(?:recommendation|rec)\b|(" + "|".join(ORDINALS) + r")\s+(?:recommendation|rec)\b)\b"
 )
 
 
