@@ -26,8 +26,8 @@ _SIZE = re.compile(
 _FIGURE = re.compile(
     r"(?:[€$£]\s?\d[\d,.]*\s*(?:[kmb]n?|million|billion|bn)?|\b\d[\d,.]*\s*(?:%|percent|"
     r"(?:[kmb]n?|million|billion|bn)?\s*(?:eur|euros?|usd|dollars?|gbp|chf|sek|pln|inr|brl)\b|"
-    r"(?:million|billion|bn|m)\b)|(?<![:\d])(?<![A-Z] )\b(?!(?:19|20)\d\d\b)\d[\d,.]*\s+[a-z][a-z-]+"
-    r"(?:\s+(?:a|per)\s+(?:year|month|"
+    r"(?:million|billion|bn|m)\b)|(?<![:\d])(?<!(?-i:[A-Z]) )\b(?!(?:19|20)\d\d\b)\d[\d,.]*\s+"
+    r"[a-z][a-z-]+(?:\s+(?:a|per)\s+(?:year|month|"
     r"day|week|hour|shift))?)",
     re.IGNORECASE,
 )

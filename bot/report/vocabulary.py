@@ -163,7 +163,7 @@ BUSINESS_SHORTHAND = frozenset({
     "US", "USA", "UK", "OEM", "OEMS", "B2B", "B2C", "SME", "SMES", "CEO", "CFO", "COO", "CTO",
     "HQ", "R&D", "KPI", "KPIS", "FTE", "FTES", "IT", "HR", "M", "MIO", "BN", "K", "PPL",
     # country codes
-    "DE", "IT", "CH", "SE", "DK", "FI", "NO", "NL", "FR", "ES", "PT", "RS", "BR", "MX", "CA",
+    "DE", "CH", "SE", "DK", "FI", "NO", "NL", "FR", "ES", "PT", "RS", "BR", "MX", "CA",
     "CN", "JP", "IN", "PL", "CZ", "AT", "BE", "TR",
 })
 
