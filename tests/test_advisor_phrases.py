@@ -326,3 +326,19 @@ def test_a_code_in_the_company_s_story_is_an_absent_term(advisor: Advisor) -> No
     story = advisor.ask("We make hydraulic valves, 350 staff, Poland, 40 M EUR turnover. Which "
                         "model fits us?")
     assert not story.not_in_report  # places, sizes and currencies are the company's facts
+
+
+def test_business_looking_requests_the_report_cannot_serve_are_refused(advisor: Advisor) -> None:
+    for question in (
+        "what churn rate is normal for machine subscription contracts in europe?",
+        "what % of manufacturers report skills gaps in 2023?",
+        "who's a good partner for reverse logistics of pallets in benelux?",
+        "can we fire a technician who refuses the retraining for the new service model?",
+        "which company built the first industrial robot?",
+        "give me a template for a service level agreement for our maintenance contracts",
+    ):
+        assert advisor.ask(question).refused, question
+    for question in ("How many people contributed to the report?",
+                     "What is the average cost structure of a servitised model?",
+                     "Which partners does the report suggest for servitised models?"):
+        assert not advisor.ask(question).refused, question

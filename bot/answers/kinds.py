@@ -22,6 +22,7 @@ from bot.report.phrasings import (
     KIND_EXAMPLES,
     OVERVIEW_CUES,
     RISK_CUES,
+    SHARE_CUES,
     STATISTIC_CUES,
 )
 
@@ -31,6 +32,7 @@ _RISK = re.compile(RISK_CUES, re.IGNORECASE)
 _ADVICE = re.compile(ADVICE_CUES, re.IGNORECASE)
 _CANVAS = re.compile(CANVAS_CUES, re.IGNORECASE)
 _STATISTIC = re.compile(STATISTIC_CUES, re.IGNORECASE)
+_SHARE = re.compile(SHARE_CUES, re.IGNORECASE)
 _WHOLE_REPORT = re.compile(r"\b(the|this|whole|entire) (report|document|wmr)\b|\bwmr\b",
                            re.IGNORECASE)
 
@@ -51,6 +53,7 @@ class Signals:
     statistic: bool
     whole_report: bool
     similarity: dict[str, float]
+    share: bool = False  # a share of companies or people ("what % of manufacturers")
 
     def closest(self) -> tuple[str, float]:
         kind = max(self.similarity, key=lambda k: self.similarity[k])
@@ -100,6 +103,7 @@ def signals(question: str, similarity: dict[str, float]) -> Signals:
         statistic=bool(_STATISTIC.search(question)),
         whole_report=bool(_WHOLE_REPORT.search(question)),
         similarity=similarity,
+        share=bool(_SHARE.search(question)),
     )
 
 
@@ -132,7 +136,7 @@ def decide(
     if off_topic or (kind == "offtopic" and best - others >= OFF_TOPIC_MARGIN
                      and not (models or blocks or report_lists or indexed_nearby or s.overview)):
         return "offtopic"
-    if s.statistic and not report_lists and not has_company:
+    if s.statistic and not has_company and (not report_lists or s.share):
         return "offtopic"  # the report holds no statistics, market figures or survey results
     if compared:
         return "compare"

@@ -165,8 +165,14 @@ STATISTIC_CUES = (
     r"survey (data|results?)|respondents|stock price|shares? price|population of|gdp|"
     r"salar(y|ies)|wages?|going rate|tax rates?|"
     r"(inflation|unemployment|interest|exchange) rate|results? of (the|a|an) [^.?!]{0,30}survey|"
-    r"how much (revenue|money|profit|turnover))\b"
+    r"how much (revenue|money|profit|turnover)|"
+    r"(typical|normal|average|usual|median|benchmark) ([\w-]+ )?(rates?|margins?|markups?|prices?|"
+    r"figures?|percentages?|payback)|what ([\w-]+ )?(rate|margin|markup|"
+    r"percentage|share) is (normal|typical|usual|average|good))\b|\bwhat %"
 )
+# ...of which these ask for a share of companies or people, which the report never gives, even
+# when the question also names one of its lists ("what % of manufacturers report skills gaps").
+SHARE_CUES = r"\bwhat (%|percent\w*|share|proportion|fraction) of\b|\b\d+ ?(%|percent) of\b"
 
 # --- Business models (bot.canvas.engine) --------------------------------------------------------
 # How a company describes what it does or wants when a model fits it, in everyday words rather

@@ -125,6 +125,16 @@ OFF_TOPIC: tuple[tuple[str, str], ...] = (
                     r"spanish|portuguese|chinese|japanese)\b"),
     ("accounting", r"\b(ifrs|gaap|hgb)\b|\baccount for (them|it|this|these|those|the \w+)\b|"
                    r"\bdepreciat\w+|\bbalance sheet\b|\bbook(ed|ing)? (it|them) as\b"),
+    ("hr-legal", r"\b(fire|dismiss|lay off|sack|terminate)\b[^.?!]{0,30}\b(employees?|technicians?|"
+                 r"workers?|staff|someone|somebody|him|her|them|people)\b"),
+    ("writing", r"\b(template|sample|boilerplate)\b[^.?!]{0,30}\b(contract|agreement|sla|nda|"
+                r"letter|policy|e-?mail|invoice|clause)s?\b|\b(draft|write)\b[^.?!]{0,30}\b(contract|"
+                r"agreement|sla|nda|clause|terms and conditions)s?\b"),
+    ("trivia", r"\b(who|which company|which firm)\b[^.?!]{0,25}\b(invented|built|founded|created|"
+               r"made|discovered|designed)\b[^.?!]{0,25}\bfirst\b"),
+    ("purchasing", r"\bwho('s| is| are| would be)\b[^.?!]{0,20}\b(good|best|reliable|cheap\w*|"
+                   r"top)\b[^.?!]{0,20}\b(partner|supplier|vendor|provider|distributor|"
+                   r"consultan\w*|integrator)s?\b"),
     ("tax-legal", r"\b(vat|gst|sales tax|income tax|corporate tax|withholding tax|tax (rate|"
                   r"return|credit|deduct\w*|advice|treatment|law)s?)\b|\b(is it|is this|is that) "
                   r"legal\b|\blegally (allowed|required|binding)\b|\bsue\b|\blawsuit\b"),
