@@ -342,3 +342,21 @@ def test_business_looking_requests_the_report_cannot_serve_are_refused(advisor: 
                      "What is the average cost structure of a servitised model?",
                      "Which partners does the report suggest for servitised models?"):
         assert not advisor.ask(question).refused, question
+
+
+def test_terse_list_requests_come_whole(advisor: Advisor) -> None:
+    models = advisor.ask("6 models?")
+    grounded(models)
+    for name in ("Digital", "Data-driven", "AI-based", "Mass-Customisation", "Servitised",
+                 "Circular"):
+        assert name in models.text
+    recs = advisor.ask("10 recs pls")
+    assert all(f"{n}." in recs.text for n in range(1, 11))
+    three = advisor.ask("skills levers for recs 1 4 and 7")
+    grounded(three)
+    numbers = {s.split(" > ")[1].split(".")[0] for s in cited(three)}
+    assert numbers == {"1", "4", "7"}
+    both = advisor.ask("whats on the revenue side for data driven and digital")
+    grounded(both)
+    for model in ("Data-driven", "Digital"):
+        assert f"New Business Models > {model} Business Models > Revenue Streams" in cited(both)

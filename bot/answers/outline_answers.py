@@ -72,11 +72,23 @@ def _entry_lines(named: NamedList, pack: Pack) -> list[str]:
     return lines
 
 
-def _with_levers(outline: Outline, levers: Sequence[str], pack: Pack) -> str:
-    """Each recommendation with the asked levers under it (one title, several levers)."""
+def _of_recommendations(named: NamedList, numbers: tuple[str, ...]) -> NamedList:
+    """A list by recommendation (titles, levers) cut to the numbered ones ("1. ", "4. ")."""
+    if named.key != "recommendations" and not named.key.startswith("levers:"):
+        return named
+    entries = tuple(e for e in named.entries if (e.label or e.text).startswith(numbers))
+    return replace(named, entries=entries) if entries else named
+
+
+def _with_levers(
+    outline: Outline, levers: Sequence[str], pack: Pack, numbers: tuple[str, ...] = ()
+) -> str:
+    """Each recommendation (or the numbered ones) with the asked levers under it."""
     by_rec: dict[str, list[tuple[str, Entry]]] = {}
     for key in levers:
         named = outline.named(key)
+        if named is not None and numbers:
+            named = _of_recommendations(named, numbers)
         for entry in named.entries if named else ():
             by_rec.setdefault(entry.label, []).append((key[7:].title(), entry))
     lines = []
@@ -110,9 +122,10 @@ def enumerate_lists(
     pack = Pack()
     parts: list[str] = []
     size = 0
+    numbers = tuple(f"{k.split(':')[1]}. " for k in keys if k.startswith("recommendation:"))
     levers = [k for k in keys if k.startswith("levers:")]
     if len(levers) > 1:
-        body = _with_levers(outline, levers, pack)
+        body = _with_levers(outline, levers, pack, numbers)
         names = " / ".join(k[7:] for k in levers)
         keys = [k for k in keys if k not in levers and k != "recommendations"]
         if body:
@@ -121,6 +134,8 @@ def enumerate_lists(
     lists = [named for key in keys if (named := outline.named(key)) is not None]
     lists = [_narrowed(named, question) if named.key == "contributors" else named
              for named in lists]
+    if numbers:  # "the skills levers of recs 1, 4 and 7"
+        lists = [_of_recommendations(named, numbers) for named in lists]
     for named in lists:
         lines = _entry_lines(named, pack)
         block = "\n".join(lines)

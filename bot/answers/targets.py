@@ -37,6 +37,10 @@ _QUANTIFIED = re.compile(
     r"lever|barrier|obstacle|reason|driver|impact)(?:\s+(?:type|kind|category))?\b(?!['’])",
     re.IGNORECASE,
 )
+_SEVERAL_RECS = re.compile(  # "recs 1, 4 and 7", "recommendations 3/6/9"
+    r"\b(?:recommendations|recs)\.?\s*(?:nos?\.?|numbers?|#)?\s*((?:\d{1,2}\s*(?:,|and|&|/|\+)?\s*){2,})",
+    re.IGNORECASE,
+)
 _KNOWN_LISTS = frozenset(list_keys())
 NOT_TOPIC = frozenset(tokenize(f"{CHAT_WORDS} {WORDING} {DOMAIN_WORDS} {LIST_WORDS}"))
 _CHOICE = re.compile(r"\b(which|best|better|choose|pick|go with|prefer)\b", re.IGNORECASE)
@@ -88,6 +92,8 @@ def lists_in(
         found.append(f"canvas:{models[0]}")
     if len(models) == 1 and (all_items or len(blocks) >= BLOCKS_LISTED):  # every bullet of each
         found += [f"canvas:{models[0]}:{block}" for block in blocks]
+    if len(models) > 1 and blocks and not _ACROSS.search(text):  # "revenue for data and digital"
+        found += [f"canvas:{model}:{block}" for model in models for block in blocks]
     return tuple(k for k in dict.fromkeys(found) if k in _KNOWN_LISTS)
 
 
@@ -133,13 +139,12 @@ def topical(text: str, known: Callable[[str], bool] | None = None) -> bool:
 
 
 def recommendations_in(text: str) -> tuple[str, ...]:
-    """Single recommendations a text names ("recommendation 8", "the first recommendation")."""
-    out = []
-    for match in ONE_REC.finditer(text):
-        n = recommendation_number(match)
-        if 1 <= n <= 10:
-            out.append(f"recommendation:{n}")
-    return tuple(dict.fromkeys(out))
+    """Recommendations a text names by number ("recommendation 8", "the first recommendation",
+    "recs 1, 4 and 7")."""
+    numbers = [recommendation_number(m) for m in ONE_REC.finditer(text)]
+    for match in _SEVERAL_RECS.finditer(text):
+        numbers += [int(n) for n in re.findall(r"\d{1,2}", match.group(1))]
+    return tuple(dict.fromkeys(f"recommendation:{n}" for n in numbers if 1 <= n <= 10))
 
 
 def carried_targets(question: str, history: Sequence[Turn]) -> list[str]:

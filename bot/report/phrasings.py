@@ -126,7 +126,7 @@ ALL_CUES = (
     r"(?<!\bat )\b(all(?! (this|that|these|those)\b)|every|each|entire|whole|complete|full|list|"
     r"enumerate|name them|one by one|"
     r"everything|overview of (all|every|the (six|ten|nine)))\b|\bwhat are the (six|ten|nine|"
-    r"\d+)\b|\b(six|ten|nine)\b"
+    r"\d+)\b|\b(six|ten|nine)\b|(?<!recommendation )(?<!rec )\b(6|9|10) (?=[a-z])"
 )
 OVERVIEW_CUES = (
     r"\b(overview|summar\w*|takeaways?|take-aways?|tl;?dr|gist|in a nutshell|key messages?|"
