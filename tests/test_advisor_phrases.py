@@ -360,3 +360,17 @@ def test_terse_list_requests_come_whole(advisor: Advisor) -> None:
     grounded(both)
     for model in ("Data-driven", "Digital"):
         assert f"New Business Models > {model} Business Models > Revenue Streams" in cited(both)
+
+
+def test_format_only_follow_ups_and_comparisons_two_turns_back(advisor: Advisor) -> None:
+    history = _history(advisor, "what does rec 6 say")
+    short = advisor.ask("too long didnt read. 2 lines max", history)
+    grounded(short)
+    assert cited(short)[0].startswith("10 Key Recommendations > 6. ")
+    history = _history(advisor, "Compare digital and data-driven models.")
+    history += [{"role": "user", "content": "compare those two on cost"},
+                {"role": "assistant", "content": advisor.ask("compare those two on cost",
+                                                             history).text}]
+    answer = advisor.ask("and tech-wise?", history)
+    assert answer.plan is not None
+    assert set(answer.plan.models) == {"digital", "data-driven"}

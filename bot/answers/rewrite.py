@@ -34,15 +34,20 @@ _ORDINAL_REF = re.compile(
 )
 _LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+(.*\S)\s*$")
 _MARKER = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
-# A request to say the last answer again, differently ("shorter pls", "summarise that").
-_AGAIN = re.compile(
-    r"^\W*(?:ok\W+|okay\W+|pls\W+|please\W+)?(?:(?:can|could|would) you\s+)?(?:please\s+)?"
-    r"(?:make (?:it|that) |say (?:it|that) |put (?:it|that) )?(?:shorter|briefer|simpler|"
-    r"more (?:briefly|simply|concise\w*|short)|(?:summari[sz]e|recap|condense|shorten|"
-    r"simplify|rephrase) (?:that|this|it|the above|your answer)|tl;?dr(?: (?:that|this|it))?|"
-    r"in (?:\w+ )?(?:bullets?|bullet points|a table|one line|plain (?:words|english))|again)"
-    r"(?:\s+(?:pls|please|thx|thanks))?\W*$",
+# A request to say the last answer again, differently ("shorter pls", "summarise that", "too long
+# didnt read. 2 lines max"): what is left after its format words and fillers is next to nothing.
+_FORMAT = re.compile(
+    r"\b(shorter|briefer|simpler|more (briefly|simply|concise\w*)|too long|tl;?dr|didn'?t read|"
+    r"(summari[sz]e|recap|condense|shorten|simplify|rephrase|repeat) (that|this|it|the above|your "
+    r"answer)|in (\w+ )?(bullets?|bullet points|a table|one line|plain (words|english))|again|eli5|"
+    r"(\d+|one|two|three|four|five|a few) (lines?|sentences?|words|bullets?)( max)?|max(imum)? "
+    r"(\d+|one|two|three) (lines?|sentences?|words))\b",
     re.IGNORECASE,
+)
+_FILLER = re.compile(
+    r"\b(ok|okay|pls|plz|please|thx|thanks|lol|can|could|would|you|u|make|put|say|it|that|this|"
+    r"the|answer|just|max|now|but|and|so|too|long|read|in|a|me|for|give|explain|words?)\b|"
+    r"[^\w\s]", re.IGNORECASE
 )
 _CONTRIBUTORS = re.compile(
     r"\b(contribut\w*|affiliat\w*|universit\w*|institut\w*|authors?|wrote)\b", re.IGNORECASE
@@ -183,7 +188,7 @@ def resolve_ordinal(question: str, history: Sequence[Turn]) -> str | None:
 def restated(question: str, history: Sequence[Turn]) -> tuple[str, list[Turn]] | None:
     """For "shorter pls" or "summarise that": the last question asked, with the turns before
     it; None for any other question."""
-    if not _AGAIN.match(question):
+    if not _FORMAT.search(question) or _FILLER.sub(" ", _FORMAT.sub(" ", question)).split():
         return None
     for i in range(len(history) - 1, -1, -1):
         if history[i].get("role") == "user":

@@ -153,8 +153,8 @@ def carried_targets(question: str, history: Sequence[Turn]) -> list[str]:
     need_block = not blocks_in(question)
     need_rec = not ONE_REC.search(question)
     out: list[str] = []
-    last_user = next((t.get("content", "") for t in reversed(history) if t.get("role") == "user"),
-                     "")
+    last_user = next((t.get("content", "") for t in reversed(history)  # the last that named
+                      if t.get("role") == "user" and models_in(t.get("content", ""))), "")  # one
     if need_model and len(found := models_in(last_user)) > 1 and comparison(last_user):
         # both models of a comparison ("which is cheaper to start?")
         out.append(f"{found[0]} and {found[1]} business models")
