@@ -374,3 +374,19 @@ def test_format_only_follow_ups_and_comparisons_two_turns_back(advisor: Advisor)
     answer = advisor.ask("and tech-wise?", history)
     assert answer.plan is not None
     assert set(answer.plan.models) == {"digital", "data-driven"}
+
+
+def test_quoted_named_and_used_terms(advisor: Advisor) -> None:
+    for question, term in (
+        ('we use "vendor managed inventory" with our big clients - which key activities does '
+         'the servitised canvas list?', "vendor managed inventory"),
+        ("the EU Machinery Regulation is coming - what does rec 8 say on policy?",
+         "EU Machinery Regulation"),
+        ("context: we run on Odoo, 80 people. q: what does the report say about the digital "
+         "economy trend?", "Odoo"),
+        ("our plant uses 5G private networks, 300 staff. how does the data-driven model make "
+         "money?", "5G private networks"),
+    ):
+        answer = advisor.ask(question)
+        assert not answer.refused, question
+        assert term in answer.not_in_report, (question, answer.not_in_report)

@@ -47,6 +47,7 @@ from bot.answers.terms import (
     absent_terms,
     clauses,
     is_code,
+    named_tools,
     unsaid_compounds,
     unsaid_phrases,
 )
@@ -150,6 +151,7 @@ class Planner:
         terms = absent_terms(question, vocab, [*spans, described])
         if described:
             terms += [t for t in absent_terms(described, vocab, spans) if is_code(t[0])]
+            terms += [(tool, tool) for tool in named_tools(described, vocab)]
         if kind == "overview":  # its wording is about the report as a whole
             terms = [t for t in terms if any(ch.isupper() or ch.isdigit() for ch in t[0])]
         near = self.nearness or (lambda _: 0.0)

@@ -136,6 +136,9 @@ def absent_terms(
         start, end = unknown[0], unknown[-1]
         if start > 0 and (run[start - 1][:1].isupper() or run[start - 1][:1].isdigit()):
             start -= 1  # "Industry 5.0", "MSCI ESG"
+        if run[start][:1].isupper():  # "EU Machinery Regulation": a name runs on while capitalised
+            while end + 1 < len(run) and run[end + 1][:1].isupper():
+                end += 1
         if end + 1 < len(run) and len(unknown) == 1 and not run[end][:1].isdigit():
             if _HEAD_NOUN.search(run[end + 1]):
                 end += 1  # "quantum computing", "blockchain technology"
@@ -183,6 +186,11 @@ _QUESTION_WORD = re.compile(
 _SPAN_LEAD = re.compile(
     r"^(?:(?:the|a|an|any|some|our|their|its|this|that|these|those|such)\s+|"
     r"(?:kinds?|sorts?|types?) of\s+)+", re.IGNORECASE)
+_QUOTED = re.compile(r"[\"“]([^\"“”]{3,80})[\"”]|(?<![\w'])'([^']{3,80})'(?![\w'])")
+_NAMED_TOOL = re.compile(  # "we run on Odoo", "our plant uses 5G private networks"
+    r"\b(?:use|uses|using|used|run on|runs on|running on|built on|based on|work with|works with|"
+    r"via)\s+((?:[A-Z0-9][\w./&+-]*)(?:\s+[\w./&+-]+){0,2})"
+)
 MAX_PHRASE_WORDS = 6  # a longer span after "talks about" is a clause, not a term
 PARAPHRASE_MIN = 0.85  # a phrase this close to one of the text's own phrases is said there
 # Words after which a question names the thing it is about ("built on large language models",
@@ -204,6 +212,11 @@ def asked_phrases(question: str, explicit: bool | None = None) -> list[str]:
     those asked about neutrally ("what does it say about X"), None for both.
     """
     out: list[str] = []
+    if explicit is not False:  # a phrase in quotes is asked about as such
+        for quoted in _QUOTED.finditer(question):
+            phrase = (quoted.group(1) or quoted.group(2)).strip()
+            if 2 <= len(phrase.split()) <= MAX_PHRASE_WORDS and phrase not in out:
+                out.append(phrase)
     for pattern in (_ASKS_AFTER, _ASKS_BEFORE):
         for match in pattern.finditer(question):
             neutral = bool(match.groupdict().get("neutral"))
@@ -324,3 +337,16 @@ def is_code(term: str) -> bool:
     words = [w for w in re.findall(r"[\w/&.-]+", term) if w.upper() not in BUSINESS_SHORTHAND]
     return any(sum(ch.isupper() for ch in w) >= 2 or (any(ch.isalpha() for ch in w)
                and any(ch.isdigit() for ch in w) and w[:1].isupper()) for w in words)
+
+
+def named_tools(described: str, vocab: Vocabulary) -> list[str]:
+    """The systems and technologies a company says it uses ("we run on Odoo", "our plant uses
+    5G private networks") that the index never mentions: names in its story that are terms."""
+    out = []
+    for match in _NAMED_TOOL.finditer(described):
+        words = match.group(1).rstrip(".").split()
+        while words and (words[-1].lower() in STOPWORDS or set(tokenize(words[-1])) <= _IGNORE):
+            words.pop()
+        if words and not all(_known(vocab, w) for w in words):
+            out.append(" ".join(words))
+    return out

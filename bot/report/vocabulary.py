@@ -282,7 +282,7 @@ CHAT_WORDS = (
     "headings title titles spell spelled spelling spells reproduce copy verbatim wording "
     "downside downsides pitfall pitfalls drawback drawbacks hurdle hurdles snag snags catch "
     "gotcha gotchas table tables hallo hm hmm whats acc ppl numbered number pertinent props "
-    "prop chars characters tweet tho gimme tmrw tmr asap fyi btw imo"
+    "prop chars characters tweet tho gimme tmrw tmr asap fyi btw imo esp eg ie etc"
 )
 
 # The report's own domain: words any question about it may use without naming a new topic.
