@@ -390,3 +390,13 @@ def test_quoted_named_and_used_terms(advisor: Advisor) -> None:
         answer = advisor.ask(question)
         assert not answer.refused, question
         assert term in answer.not_in_report, (question, answer.not_in_report)
+
+
+def test_the_verb_a_question_asks_with_is_no_absent_term(advisor: Advisor) -> None:
+    for question in ("Which resources underpin a mass-customisation business model?",
+                     "Which customers are most receptive to circular business models?",
+                     "How does the report characterise the data economy?"):
+        assert not advisor.ask(question).not_in_report, question
+    assert "tariffs" in " ".join(advisor.ask(
+        "How should US tariffs on imported steel shape our localisation strategy, and what "
+        "does recommendation 8 say?").not_in_report)

@@ -143,10 +143,24 @@ def absent_terms(
             if _HEAD_NOUN.search(run[end + 1]):
                 end += 1  # "quantum computing", "blockchain technology"
         term = " ".join(run[start : end + 1])
+        if start == end and term.islower() and _predicate(text, term):
+            continue  # "Which resources underpin ...": how it asks, not what it asks about
         window = " ".join(run[start : end + 2])  # "recurring revenue" says more than "recurring"
         if term and term.lower() not in (t.lower() for t, _ in terms):
             terms.append((term, window))
     return terms
+
+
+def _predicate(text: str, word: str) -> bool:
+    """Whether a word is the verb or adjective a question asks with ("which resources underpin",
+    "how does the report characterise", "which customers are most receptive")."""
+    w = re.escape(word)
+    return bool(re.search(
+        rf"\b(?:which|what)\s+[\w-]+\s+{w}\b|\b(?:do|does|did|can|could|would|will|should)\s+"
+        rf"(?:the\s+[\w-]+|it|they|we|you|companies|manufacturers|firms|customers)\s+{w}\b|\b(?:is|are|was|were|be)\s+(?:most|more|"
+        rf"less|very|so|quite|particularly|especially|really)\s+{w}\b",
+        text, re.IGNORECASE,
+    ))
 
 
 def clauses(question: str) -> list[str]:
