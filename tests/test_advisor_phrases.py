@@ -400,3 +400,20 @@ def test_the_verb_a_question_asks_with_is_no_absent_term(advisor: Advisor) -> No
     assert "tariffs" in " ".join(advisor.ask(
         "How should US tariffs on imported steel shape our localisation strategy, and what "
         "does recommendation 8 say?").not_in_report)
+
+
+def test_more_requests_the_report_cannot_serve(advisor: Advisor) -> None:
+    for question in (
+        "how many mass customisation startups fail in their first 5 years? need a number for "
+        "our investor pitch",
+        "do i need a visa to visit a supplier in Ho Chi Minh City on a brazilian passport?",
+        "we're running a workshop on business model innovation with 20 plant managers. can you "
+        "suggest a fun icebreaker game to start it off?",
+    ):
+        assert advisor.ask(question).refused, question
+    three = advisor.ask("Our CEO has read zero pages of the WMR 2023. What are the three things "
+                        "she absolutely must remember from it?")
+    assert three.plan is not None and three.plan.kind == "overview" and not three.refused
+    fraunhofer = advisor.ask("Is any contributor of the report from Fraunhofer? Which German "
+                             "universities are among the contributors?")
+    assert "Fraunhofer" in fraunhofer.not_in_report and not fraunhofer.refused

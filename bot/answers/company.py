@@ -75,7 +75,10 @@ def extract_company(question: str) -> Company | None:
     products = [(m.group(1) or m.group(2)).strip() for m in _PRODUCTS.finditer(said)]
     if not (first_person or described or size or products):
         return None
-    places = [m.group(1) for m in _PLACE.finditer(question) if m.group(1) not in _NOT_PLACES]
+    countries = set(DEMONYMS.values())
+    places = [m.group(1) for m in _PLACE.finditer(question) if m.group(1) not in _NOT_PLACES
+              # "from Fraunhofer" is an organisation as often as a place: only countries count
+              and (not m.group(0).lower().startswith("from") or m.group(1).lower() in countries)]
     places += [DEMONYMS[m.group(1).lower()].title() for m in _DEMONYM.finditer(question)]
     size_text = None
     if size:

@@ -93,7 +93,9 @@ class KindExamples:
         return out
 
 
-def signals(question: str, similarity: dict[str, float]) -> Signals:
+def signals(question: str, similarity: dict[str, float], whole: str = "") -> Signals:
+    """The cues of the asking part of a question (`whole`: all of it, for what it wants from
+    the report whichever sentence says so, "need a number for our pitch")."""
     return Signals(
         all_items=bool(_ALL.search(question)),
         overview=bool(_OVERVIEW.search(question)),
@@ -103,7 +105,7 @@ def signals(question: str, similarity: dict[str, float]) -> Signals:
         statistic=bool(_STATISTIC.search(question)),
         whole_report=bool(_WHOLE_REPORT.search(question)),
         similarity=similarity,
-        share=bool(_SHARE.search(question)),
+        share=bool(_SHARE.search(whole or question)),
     )
 
 
@@ -136,7 +138,7 @@ def decide(
     if off_topic or (kind == "offtopic" and best - others >= OFF_TOPIC_MARGIN
                      and not (models or blocks or report_lists or indexed_nearby or s.overview)):
         return "offtopic"
-    if s.statistic and not has_company and (not report_lists or s.share):
+    if s.share or (s.statistic and not has_company and not report_lists):
         return "offtopic"  # the report holds no statistics, market figures or survey results
     if compared:
         return "compare"

@@ -213,6 +213,7 @@ PARAPHRASE_MIN = 0.85  # a phrase this close to one of the text's own phrases is
 _COMPOUND_SLOTS = frozenset({
     "about", "on", "regarding", "mention", "mentions", "using", "use", "uses", "with", "via",
     "through", "into", "like", "treat", "treats", "handle", "handles", "adopt", "adopting",
+    "selling", "sell", "offering", "offer", "building", "introducing", "introduce",
 })
 _RUN_ENDS = frozenset({"across", "between", "among", "within", "without", "over", "under", "per",
                        "versus", "vs", "instead"})
@@ -309,10 +310,12 @@ def unsaid_compounds(
     and the text never puts together, nor says in other words ("federated learning")."""
     out = []
     for run in _slot_runs(question):
+        while len(run) > 2 and re.search(r"(ed|ing)$", run[-1]):
+            run = run[:-1]  # "synthetic data generated": the term ends before its participle
         words = [w for w in run if not set(tokenize(w)) <= _IGNORE]
-        if not 2 <= len(words) <= 4 or any(_is_named(w) for w in words):
+        if not words or not 2 <= len(run) <= 4 or any(_is_named(w) for w in run):
             continue  # names are terms word by word (absent_terms)
-        tokens = tokenize(" ".join(words))
+        tokens = tokenize(" ".join(run))
         if len(tokens) < 2 or vocab.together([_spelt(vocab, t) for t in tokens]):
             continue
         phrase = " ".join(run)

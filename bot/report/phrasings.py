@@ -136,7 +136,8 @@ OVERVIEW_CUES = (
     r"what is (this|the) (report|document) about|recap|big picture|elevator pitch|"
     r"worth (reading|my time|a read)|what'?s in it for|brief (me|my|our|the) \w+|"
     r"one[- ]pager|on (one|a single) page|in (a|one) (page|paragraph)|"
-    r"(one|single) (thing|lesson|takeaway|message)|"
+    r"(one|single) (thing|lesson|takeaway|message)|(two|three|four|five|\d|few) (things|lessons|"
+    r"takeaways|messages) [^.?!]{0,30}\bremember|remember (from|about) (it|this|the report)|"
     r"(is|was) (it|this|the) (report |document |wmr )?(really |even )?(relevant|useful|"
     r"applicable|meant|written|aimed|intended)|who (is|was) (it|this|the report) (for|written))\b"
 )
@@ -172,7 +173,11 @@ STATISTIC_CUES = (
 )
 # ...of which these ask for a share of companies or people, which the report never gives, even
 # when the question also names one of its lists ("what % of manufacturers report skills gaps").
-SHARE_CUES = r"\bwhat (%|percent\w*|share|proportion|fraction) of\b|\b\d+ ?(%|percent) of\b"
+SHARE_CUES = (
+    r"\bwhat (%|percent\w*|share|proportion|fraction) of\b|\b\d+ ?(%|percent) of\b|"
+    r"\b(need|want|give me|looking for|send me) (a|the|some|hard) (number|figure|statistic|stat|"
+    r"data point)s?\b"
+)
 
 # --- Business models (bot.canvas.engine) --------------------------------------------------------
 # How a company describes what it does or wants when a model fits it, in everyday words rather

@@ -135,6 +135,9 @@ OFF_TOPIC: tuple[tuple[str, str], ...] = (
     ("purchasing", r"\bwho('s| is| are| would be)\b[^.?!]{0,20}\b(good|best|reliable|cheap\w*|"
                    r"top)\b[^.?!]{0,20}\b(partner|supplier|vendor|provider|distributor|"
                    r"consultan\w*|integrator)s?\b"),
+    ("travel", r"\b(visa|passport)s?\b|\bbook (me )?(a |the )?(flight|hotel|train|car)s?\b"),
+    ("trivia", r"\b(icebreakers?|ice-breakers?|riddles?|team[- ]building (game|activit\w+))\b|"
+               r"\bfun (game|quiz|activity)\b"),
     ("tax-legal", r"\b(vat|gst|sales tax|income tax|corporate tax|withholding tax|tax (rate|"
                   r"return|credit|deduct\w*|advice|treatment|law)s?)\b|\b(is it|is this|is that) "
                   r"legal\b|\blegally (allowed|required|binding)\b|\bsue\b|\blawsuit\b"),
