@@ -417,3 +417,17 @@ def test_more_requests_the_report_cannot_serve(advisor: Advisor) -> None:
     fraunhofer = advisor.ask("Is any contributor of the report from Fraunhofer? Which German "
                              "universities are among the contributors?")
     assert "Fraunhofer" in fraunhofer.not_in_report and not fraunhofer.refused
+
+
+def test_calculations_salaries_media_and_charts_are_refused(advisor: Advisor) -> None:
+    for question in (
+        "how does a servo drive work technically?",
+        "how much do field service technicians earn in germany",
+        "which erp supports subscription billing best, sap or oracle?",
+        "our CFO asks: what is the WACC we should use for a servitisation business case?",
+        "recommend a podcast about manufacturing",
+        "make me a gantt chart for rolling out the new service model",
+        "lol what's 2+2",
+    ):
+        assert advisor.ask(question).refused, question
+    assert not advisor.ask("How does the servitised business model work?").refused

@@ -113,6 +113,8 @@ def choice_among(text: str, absent: Sequence[str]) -> bool:
         return False
     for sentence in re.split(r"(?<=[?.!])\s+", text):
         tail = sentence.rsplit(":", 1)[-1]
+        if ":" not in sentence and "," in sentence:  # "which ERP is best, SAP or Oracle?"
+            tail = sentence.split(",", 1)[1]
         if not re.search(r"\s(or|vs\.?|versus)\s", tail, re.IGNORECASE):
             continue
         options = [o.strip(" ?.!") for o in re.split(r",|\s(?:or|vs\.?|versus)\s", tail,

@@ -135,6 +135,13 @@ OFF_TOPIC: tuple[tuple[str, str], ...] = (
     ("purchasing", r"\bwho('s| is| are| would be)\b[^.?!]{0,20}\b(good|best|reliable|cheap\w*|"
                    r"top)\b[^.?!]{0,20}\b(partner|supplier|vendor|provider|distributor|"
                    r"consultan\w*|integrator)s?\b"),
+    ("purchasing", r"\b(recommend|suggest)\s+(me\s+)?(a|an|some|the best|good|a good)\s+"
+                   r"[^.?!]{0,30}\b(podcasts?|books?|courses?|videos?|youtube|blogs?|newsletters?|conferences?|"
+                   r"trade (shows?|fairs?)|events?|webinars?)\b"),
+    ("writing", r"\b(gantt|project plan|org chart|spreadsheet|excel (sheet|template|file))s?\b"),
+    ("finance", r"\b(wacc|npv|irr|payback period|discount rate|net present value)\b"),
+    ("trivia", r"\b\d+ ?[+*] ?\d+\b|\bhow (does|do) (a|an) [\w -]{2,30} work (technically|"
+               r"internally|mechanically|physically)\b"),
     ("travel", r"\b(visa|passport)s?\b|\bbook (me )?(a |the )?(flight|hotel|train|car)s?\b"),
     ("trivia", r"\b(icebreakers?|ice-breakers?|riddles?|team[- ]building (game|activit\w+))\b|"
                r"\bfun (game|quiz|activity)\b"),
