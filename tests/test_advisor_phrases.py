@@ -431,3 +431,15 @@ def test_calculations_salaries_media_and_charts_are_refused(advisor: Advisor) ->
     ):
         assert advisor.ask(question).refused, question
     assert not advisor.ask("How does the servitised business model work?").refused
+
+
+def test_a_topic_a_sentence_opens_on_and_quoted_terms(advisor: Advisor) -> None:
+    carbon = advisor.ask("Carbon accounting is a hot topic for our clients - what does rec 2 "
+                         "say?")
+    assert "Carbon accounting" in carbon.not_in_report and not carbon.refused
+    passport = advisor.ask('our board loves the idea of a "digital product passport". which '
+                           "circular key resources does the report name?")
+    assert not passport.refused and "digital product passport" in passport.not_in_report
+    pilots = advisor.ask("we're piloting maintenance contracts with two clients. what are the "
+                         "servitised customer relationships?")
+    assert not pilots.not_in_report  # "piloting" is how they speak, "two clients" a quantity

@@ -39,6 +39,8 @@ _ASKING_CUES = tuple(re.compile(p, re.IGNORECASE) for p in (
     ALL_CUES, OVERVIEW_CUES, RISK_CUES, ADVICE_CUES, *LIST_CUES.values()
 ))
 _LIST_NAMES = frozenset(tokenize(LIST_WORDS))  # words that name one of the report's lists
+_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten twelve twenty "
+                          "dozens hundreds thousands several many few".split())
 _PLACE_WORDS = (frozenset(DEMONYMS) | frozenset(DEMONYMS.values())
                 | frozenset(w for region in REGIONS for w in region.split()))
 # A sentence's first word, capitalised only because it comes first ("Weigh up ...", not "SAP").
@@ -134,17 +136,17 @@ def absent_terms(
         if not unknown:
             continue
         start, end = unknown[0], unknown[-1]
+        if start == end and run[start].islower() and _predicate(text, run[start]):
+            continue  # "Which resources underpin ...": how it asks, not what it asks about
         if start > 0 and (run[start - 1][:1].isupper() or run[start - 1][:1].isdigit()):
             start -= 1  # "Industry 5.0", "MSCI ESG"
         if run[start][:1].isupper():  # "EU Machinery Regulation": a name runs on while capitalised
             while end + 1 < len(run) and run[end + 1][:1].isupper():
                 end += 1
-        if end + 1 < len(run) and len(unknown) == 1 and not run[end][:1].isdigit():
+        if end + 1 < len(run) and len(unknown) == 1 and run[end].islower():
             if _HEAD_NOUN.search(run[end + 1]):
                 end += 1  # "quantum computing", "blockchain technology"
         term = " ".join(run[start : end + 1])
-        if start == end and term.islower() and _predicate(text, term):
-            continue  # "Which resources underpin ...": how it asks, not what it asks about
         window = " ".join(run[start : end + 2])  # "recurring revenue" says more than "recurring"
         if term and term.lower() not in (t.lower() for t, _ in terms):
             terms.append((term, window))
@@ -158,7 +160,8 @@ def _predicate(text: str, word: str) -> bool:
     return bool(re.search(
         rf"\b(?:which|what)\s+[\w-]+\s+{w}\b|\b(?:do|does|did|can|could|would|will|should)\s+"
         rf"(?:the\s+[\w-]+|it|they|we|you|companies|manufacturers|firms|customers)\s+{w}\b|\b(?:is|are|was|were|be)\s+(?:most|more|"
-        rf"less|very|so|quite|particularly|especially|really)\s+{w}\b",
+        rf"less|very|so|quite|particularly|especially|really)\s+{w}\b|\b(?:we|i|they)(?:'re|’re|"
+        rf"\s+are|\s+am|'m)\s+{w}\b",
         text, re.IGNORECASE,
     ))
 
@@ -204,6 +207,11 @@ _QUOTED = re.compile(r"[\"“]([^\"“”]{3,80})[\"”]|(?<![\w'])'([^']{3,80})
 _NAMED_TOOL = re.compile(  # "we run on Odoo", "our plant uses 5G private networks"
     r"\b(?:use|uses|using|used|run on|runs on|running on|built on|based on|work with|works with|"
     r"via)\s+((?:[A-Z0-9][\w./&+-]*)(?:\s+[\w./&+-]+){0,2})"
+)
+# A sentence that opens on its topic: "Outcome-based pricing is what our sales team pushes".
+_TOPIC_STATEMENT = re.compile(
+    r"(?:^|[.!?;:]\s+|\s[-–—]\s)((?:[\w'’-]+\s+){1,7}?)(?:is|are|was|were|has been|have been|"
+    r"keeps|seems|remains)\b", re.IGNORECASE,
 )
 MAX_PHRASE_WORDS = 6  # a longer span after "talks about" is a clause, not a term
 PARAPHRASE_MIN = 0.85  # a phrase this close to one of the text's own phrases is said there
@@ -313,6 +321,8 @@ def unsaid_compounds(
         while len(run) > 2 and re.search(r"(ed|ing)$", run[-1]):
             run = run[:-1]  # "synthetic data generated": the term ends before its participle
         words = [w for w in run if not set(tokenize(w)) <= _IGNORE]
+        if run and (run[0][:1].isdigit() or run[0].lower() in _NUMBER_WORDS):
+            continue  # "with two clients": a quantity, not a term
         if not words or not 2 <= len(run) <= 4 or any(_is_named(w) for w in run):
             continue  # names are terms word by word (absent_terms)
         tokens = tokenize(" ".join(run))
@@ -345,6 +355,11 @@ def _slot_runs(text: str) -> list[list[str]]:
             current.append(word)
         if current and slot:
             runs.append(current)
+    for match in _TOPIC_STATEMENT.finditer(text):  # "Carbon accounting is a hot topic for us"
+        words = _SPAN_LEAD.sub("", match.group(1)).split()
+        cut = next((i for i, w in enumerate(words) if w.lower() in STOPWORDS), len(words))
+        if cut:
+            runs.append(words[:cut])
     return runs
 
 

@@ -142,7 +142,9 @@ OFF_TOPIC: tuple[tuple[str, str], ...] = (
     ("finance", r"\b(wacc|npv|irr|payback period|discount rate|net present value)\b"),
     ("trivia", r"\b\d+ ?[+*] ?\d+\b|\bhow (does|do) (a|an) [\w -]{2,30} work (technically|"
                r"internally|mechanically|physically)\b"),
-    ("travel", r"\b(visa|passport)s?\b|\bbook (me )?(a |the )?(flight|hotel|train|car)s?\b"),
+    ("travel", r"\b(visa|passport)s?\b[^.?!]{0,40}\b(travel\w*|trip|visit\w*|flight|entry|"
+               r"border)\b|\b(travel\w*|trip|visit\w*|flight|entry|border)\b[^.?!]{0,40}\b(visa|"
+               r"passport)s?\b|\bbook (me )?(a |the )?(flight|hotel|train|car)s?\b"),
     ("trivia", r"\b(icebreakers?|ice-breakers?|riddles?|team[- ]building (game|activit\w+))\b|"
                r"\bfun (game|quiz|activity)\b"),
     ("tax-legal", r"\b(vat|gst|sales tax|income tax|corporate tax|withholding tax|tax (rate|"
@@ -292,7 +294,8 @@ CHAT_WORDS = (
     "headings title titles spell spelled spelling spells reproduce copy verbatim wording "
     "downside downsides pitfall pitfalls drawback drawbacks hurdle hurdles snag snags catch "
     "gotcha gotchas table tables hallo hm hmm whats acc ppl numbered number pertinent props "
-    "prop chars characters tweet tho gimme tmrw tmr asap fyi btw imo esp eg ie etc"
+    "prop chars characters tweet tho gimme tmrw tmr asap fyi btw imo esp eg ie etc form format "
+    "formats"
 )
 
 # The report's own domain: words any question about it may use without naming a new topic.
