@@ -443,3 +443,12 @@ def test_a_topic_a_sentence_opens_on_and_quoted_terms(advisor: Advisor) -> None:
     pilots = advisor.ask("we're piloting maintenance contracts with two clients. what are the "
                          "servitised customer relationships?")
     assert not pilots.not_in_report  # "piloting" is how they speak, "two clients" a quantity
+
+
+def test_compare_them_after_two_models_were_named(advisor: Advisor) -> None:
+    history = _history(advisor, "revenue streams of servitised and circular?")
+    answer = advisor.ask("compare them", history)
+    grounded(answer)
+    assert answer.plan is not None and answer.plan.kind == "compare"
+    for model in ("Servitised", "Circular"):
+        assert f"New Business Models > {model} Business Models > Revenue Streams" in cited(answer)

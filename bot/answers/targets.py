@@ -16,6 +16,7 @@ from bot.report.outline import BLOCK_HEADINGS, archetype_of
 from bot.report.vocabulary import (
     ACROSS_CUES,
     CHAT_WORDS,
+    COMPARE,
     DOMAIN_WORDS,
     LEVER_CUES,
     LIST_CUES,
@@ -41,6 +42,7 @@ _SEVERAL_RECS = re.compile(  # "recs 1, 4 and 7", "recommendations 3/6/9"
     r"\b(?:recommendations|recs)\.?\s*(?:nos?\.?|numbers?|#)?\s*((?:\d{1,2}\s*(?:,|and|&|/|\+)?\s*){2,})",
     re.IGNORECASE,
 )
+_COMPARE_CUE = re.compile(COMPARE, re.IGNORECASE)
 _KNOWN_LISTS = frozenset(list_keys())
 NOT_TOPIC = frozenset(tokenize(f"{CHAT_WORDS} {WORDING} {DOMAIN_WORDS} {LIST_WORDS}"))
 _CHOICE = re.compile(r"\b(which|best|better|choose|pick|go with|prefer)\b", re.IGNORECASE)
@@ -157,7 +159,9 @@ def carried_targets(question: str, history: Sequence[Turn]) -> list[str]:
     out: list[str] = []
     last_user = next((t.get("content", "") for t in reversed(history)  # the last that named
                       if t.get("role") == "user" and models_in(t.get("content", ""))), "")  # one
-    if need_model and len(found := models_in(last_user)) > 1 and comparison(last_user):
+    if need_model and len(found := models_in(last_user)) > 1 and (
+        comparison(last_user) or _COMPARE_CUE.search(question)  # "compare them"
+    ):
         # both models of a comparison ("which is cheaper to start?")
         out.append(f"{found[0]} and {found[1]} business models")
         need_model = False
