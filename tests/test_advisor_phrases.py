@@ -452,3 +452,13 @@ def test_compare_them_after_two_models_were_named(advisor: Advisor) -> None:
     assert answer.plan is not None and answer.plan.kind == "compare"
     for model in ("Servitised", "Circular"):
         assert f"New Business Models > {model} Business Models > Revenue Streams" in cited(answer)
+
+
+def test_a_topic_the_company_has_in_mind_is_a_term_its_facts_are_not(advisor: Advisor) -> None:
+    answer = advisor.ask("We make power tools, 300 staff. A deposit refund scheme for used "
+                         "batteries is what we have in mind. Which key activities does the "
+                         "circular business model need?")
+    assert "deposit refund scheme" in answer.not_in_report
+    facts = advisor.ask("We make commercial bakery ovens (Bavaria, 320 staff). Spare parts are "
+                        "40% of revenue. Which model fits us?")
+    assert not facts.not_in_report

@@ -167,7 +167,8 @@ class Planner:
                 asked = asked.replace(span, " , ") if span else asked
             vocab, closest = self.guard.vocabulary(), self.phrase_index().closest
             for phrase in [*unsaid_phrases(question, vocab, closest, covered),
-                           *unsaid_compounds(asked, vocab, closest, covered)]:
+                           *unsaid_compounds(asked, vocab, closest, covered),
+                           *unsaid_compounds(described, vocab, closest, covered, True)]:
                 found = [t for t in found if t.lower() not in phrase.lower()]
                 if not any(phrase.lower() in t.lower() for t in found):
                     found.append(phrase)

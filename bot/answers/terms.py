@@ -210,8 +210,11 @@ _NAMED_TOOL = re.compile(  # "we run on Odoo", "our plant uses 5G private networ
 )
 # A sentence that opens on its topic: "Outcome-based pricing is what our sales team pushes".
 _TOPIC_STATEMENT = re.compile(
-    r"(?:^|[.!?;:]\s+|\s[-–—]\s)((?:[\w'’-]+\s+){1,7}?)(?:is|are|was|were|has been|have been|"
-    r"keeps|seems|remains)\b", re.IGNORECASE,
+    r"(?:^|[.!?;:(]\s*|\s[-–—]\s)((?:[\w'’-]+\s+){1,10}?)(?:is|are|was|were|has been|have been|"
+    r"keeps|seems|remains)\s+(?:really\s+|very\s+|so\s+|getting\s+|becoming\s+)?(?:a\s+)?"
+    r"(?:big|huge|hot|hyped|trending|popular|important|crucial|key|critical|everywhere|"
+    r"what\s+(?:we|our|they|everyone|people|customers|clients)|(?:big|hot|major)\s+(?:topic|"
+    r"thing|issue|deal)|topic|buzzword|all\s+the\s+rage|top\s+of)\b", re.IGNORECASE,
 )
 MAX_PHRASE_WORDS = 6  # a longer span after "talks about" is a clause, not a term
 PARAPHRASE_MIN = 0.85  # a phrase this close to one of the text's own phrases is said there
@@ -313,11 +316,16 @@ def unsaid_compounds(
     vocab: Vocabulary,
     closest: Callable[[str], float],
     covered: Callable[[str], bool],
+    statements_only: bool = False,
 ) -> list[str]:
     """Compounds of two to four words that a question names as its topic (see _COMPOUND_SLOTS)
-    and the text never puts together, nor says in other words ("federated learning")."""
+    and the text never puts together, nor says in other words ("federated learning").
+
+    statements_only: only the topics sentences open on ("A deposit refund scheme is what we
+    have in mind"), for the sentences in which a user describes their company.
+    """
     out = []
-    for run in _slot_runs(question):
+    for run in _slot_runs(question, statements_only):
         while len(run) > 2 and re.search(r"(ed|ing)$", run[-1]):
             run = run[:-1]  # "synthetic data generated": the term ends before its participle
         words = [w for w in run if not set(tokenize(w)) <= _IGNORE]
@@ -338,10 +346,11 @@ def _is_named(word: str) -> bool:
     return any(ch.isupper() or ch.isdigit() for ch in word[1:]) or word[:1].isdigit()
 
 
-def _slot_runs(text: str) -> list[list[str]]:
-    """The runs of words of a text that follow one of _COMPOUND_SLOTS."""
+def _slot_runs(text: str, statements_only: bool = False) -> list[list[str]]:
+    """The runs of words of a text that follow one of _COMPOUND_SLOTS or open a sentence on
+    its topic (only the latter with `statements_only`)."""
     runs: list[list[str]] = []
-    for piece in _BREAK.split(text):
+    for piece in [] if statements_only else _BREAK.split(text):
         current: list[str] = []
         slot = False
         for match in _RAW.finditer(piece):
