@@ -462,3 +462,10 @@ def test_a_topic_the_company_has_in_mind_is_a_term_its_facts_are_not(advisor: Ad
     facts = advisor.ask("We make commercial bakery ovens (Bavaria, 320 staff). Spare parts are "
                         "40% of revenue. Which model fits us?")
     assert not facts.not_in_report
+
+
+def test_which_is_riskier_compares_what_each_model_costs(advisor: Advisor) -> None:
+    answer = advisor.ask("Which is riskier for a small firm, mass customisation or circular?")
+    grounded(answer)
+    for model in ("Mass-Customisation", "Circular"):
+        assert f"New Business Models > {model} Business Models > Cost Structure" in cited(answer)

@@ -59,6 +59,8 @@ BLOCKS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
 
 _COMPARE = re.compile(COMPARE, re.IGNORECASE)
 _TREND = re.compile(TREND, re.IGNORECASE)
+_RISKIER = re.compile(r"\b(risk\w*|safer|danger\w*|harder|easier|costl\w*|cheaper|"
+                      r"expensive|invest\w*)\b", re.IGNORECASE)
 
 
 def subjects_in(text: str) -> list[Subject]:
@@ -112,6 +114,9 @@ def subject_query(subject: Subject, question: str) -> tuple[str, str]:
     trend = is_trend_question(question)
     prefix = subject.section(trend)
     block = None if trend else block_in(question)
+    if block is None and not trend and _RISKIER.search(question):
+        # "Which is riskier?": what each costs is the closest a canvas comes to its risks.
+        block = ("cost_structure", "Cost Structure")
     if block is None and not trend:
         # Two models compared as a whole: what each offers is what sets them apart.
         block = ("value_propositions", "Value Propositions")
