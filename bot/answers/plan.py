@@ -165,7 +165,10 @@ class Planner:
             asked = question
             for span in sorted([*spans, described], key=len, reverse=True):  # no topic
                 asked = asked.replace(span, " , ") if span else asked
-            vocab, closest = self.guard.vocabulary(), self.phrase_index().closest
+
+            def closest(phrase: str) -> float:  # the phrase index is embedded on first need
+                return self.phrase_index().closest(phrase)
+
             for phrase in [*unsaid_phrases(question, vocab, closest, covered),
                            *unsaid_compounds(asked, vocab, closest, covered),
                            *unsaid_compounds(described, vocab, closest, covered, True)]:
