@@ -469,3 +469,12 @@ def test_which_is_riskier_compares_what_each_model_costs(advisor: Advisor) -> No
     grounded(answer)
     for model in ("Mass-Customisation", "Circular"):
         assert f"New Business Models > {model} Business Models > Cost Structure" in cited(answer)
+
+
+def test_a_list_filtered_by_a_topic_is_a_look_up(advisor: Advisor) -> None:
+    answer = advisor.ask("name every recommendation that mentions AI")
+    grounded(answer)
+    assert answer.plan is not None and answer.plan.kind == "lookup"
+    assert cited(answer)[0].startswith("10 Key Recommendations > 6. ")
+    skills = advisor.ask("Which recommendations deal with skills?")
+    assert skills.plan is not None and skills.plan.kind == "enumerate"  # every one has skills

@@ -33,6 +33,11 @@ _ADVICE = re.compile(ADVICE_CUES, re.IGNORECASE)
 _CANVAS = re.compile(CANVAS_CUES, re.IGNORECASE)
 _STATISTIC = re.compile(STATISTIC_CUES, re.IGNORECASE)
 _SHARE = re.compile(SHARE_CUES, re.IGNORECASE)
+_FILTERED = re.compile(
+    r"\b(that|which|who)\s+(mention|mentions|deal|deals|talk|talks|cover|covers|address|"
+    r"addresses|relate|relates|involve|involves|refer|refers|concern|concerns|focus|focuses)\b",
+    re.IGNORECASE,
+)
 _WHOLE_REPORT = re.compile(r"\b(the|this|whole|entire) (report|document|wmr)\b|\bwmr\b",
                            re.IGNORECASE)
 
@@ -54,6 +59,7 @@ class Signals:
     whole_report: bool
     similarity: dict[str, float]
     share: bool = False  # a share of companies or people ("what % of manufacturers")
+    filtered: bool = False  # only the items that match ("every recommendation that mentions AI")
 
     def closest(self) -> tuple[str, float]:
         kind = max(self.similarity, key=lambda k: self.similarity[k])
@@ -106,6 +112,7 @@ def signals(question: str, similarity: dict[str, float], whole: str = "") -> Sig
         whole_report=bool(_WHOLE_REPORT.search(question)),
         similarity=similarity,
         share=bool(_SHARE.search(whole or question)),
+        filtered=bool(_FILTERED.search(question)),
     )
 
 
@@ -151,7 +158,9 @@ def decide(
         best - s.similarity.get("enumerate", 0.0) >= MARGIN
     ):
         return "overview"
-    whole_list = bool(report_lists) and (
+    # "every recommendation that mentions AI" wants some items; each recommendation has levers
+    filtered = s.filtered and not any(k.startswith("levers:") for k in report_lists)
+    whole_list = bool(report_lists) and not filtered and (
         s.all_items or not (models or blocks or topical) or _list_only(report_lists)
     )
     if whole_list and s.all_items:
