@@ -478,3 +478,15 @@ def test_a_list_filtered_by_a_topic_is_a_look_up(advisor: Advisor) -> None:
     assert cited(answer)[0].startswith("10 Key Recommendations > 6. ")
     skills = advisor.ask("Which recommendations deal with skills?")
     assert skills.plan is not None and skills.plan.kind == "enumerate"  # every one has skills
+
+
+def test_rankings_forecasts_creative_and_career_requests_are_refused(advisor: Advisor) -> None:
+    for question in (
+        "rank the top 10 machine builders in europe by revenue",
+        "forecast: will servitisation grow faster than mass customisation next year?",
+        "write a haiku about circular manufacturing",
+        "generate an image of a smart factory",
+        "help me prepare for a job interview at a servitisation startup",
+        "which university has the best manufacturing engineering program?",
+    ):
+        assert advisor.ask(question).refused, question

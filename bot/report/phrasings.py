@@ -170,14 +170,16 @@ STATISTIC_CUES = (
     r"(earn|get paid)|"
     r"(typical|normal|average|usual|median|benchmark) ([\w-]+ )?(rates?|margins?|markups?|prices?|"
     r"figures?|percentages?|payback)|what ([\w-]+ )?(rate|margin|markup|"
-    r"percentage|share) is (normal|typical|usual|average|good))\b|\bwhat %"
+    r"percentage|share) is (normal|typical|usual|average|good))\b|\bwhat %|"
+    r"\bwill [\w -]{1,40} (grow|shrink|decline|rise|fall)\b|\bmarket forecasts?\b"
 )
 # ...of which these ask for a share of companies or people, which the report never gives, even
 # when the question also names one of its lists ("what % of manufacturers report skills gaps").
 SHARE_CUES = (
     r"\bwhat (%|percent\w*|share|proportion|fraction) of\b|\b\d+ ?(%|percent) of\b|"
     r"\b(need|want|give me|looking for|send me) (a|the|some|hard) (number|figure|statistic|stat|"
-    r"data point)s?\b"
+    r"data point)s?\b|\b(rank\w*|top \d+|top (five|ten|twenty)|league table)\b[^.?!]{0,40}\b(by|"
+    r"in terms of) (revenue|sales|size|market share|employees|turnover|profit)\b"
 )
 
 # --- Business models (bot.canvas.engine) --------------------------------------------------------

@@ -139,6 +139,12 @@ OFF_TOPIC: tuple[tuple[str, str], ...] = (
                    r"[^.?!]{0,30}\b(podcasts?|books?|courses?|videos?|youtube|blogs?|newsletters?|conferences?|"
                    r"trade (shows?|fairs?)|events?|webinars?)\b"),
     ("writing", r"\b(gantt|project plan|org chart|spreadsheet|excel (sheet|template|file))s?\b"),
+    ("writing", r"\b(write|compose|make)\b[^.?!]{0,30}\b(haiku|limerick|poem|song|rap|story|"
+                r"slogan|tagline|jingle)s?\b|\b(generate|create|draw|make|design)\b[^.?!]{0,20}\b("
+                r"image|picture|drawing|logo|photo|illustration)s?\b"),
+    ("career", r"\b(job interview|interview questions|my (cv|resume|résumé)|career advice|salary "
+               r"negotiation)\b|\b(best|top)\b[^.?!]{0,30}\b(universit\w+|programs?|programmes?|"
+               r"degrees?|mbas?|business schools?)\b"),
     ("finance", r"\b(wacc|npv|irr|payback period|discount rate|net present value)\b"),
     ("trivia", r"\b\d+ ?[+*] ?\d+\b|\bhow (does|do) (a|an) [\w -]{2,30} work (technically|"
                r"internally|mechanically|physically)\b"),
