@@ -490,3 +490,11 @@ def test_rankings_forecasts_creative_and_career_requests_are_refused(advisor: Ad
         "which university has the best manufacturing engineering program?",
     ):
         assert advisor.ask(question).refused, question
+
+
+def test_the_subject_of_a_could_it_be_question_is_checked(advisor: Advisor) -> None:
+    answer = advisor.ask("Could predictive maintenance be part of the servitised value "
+                         "proposition?")
+    assert "predictive maintenance" in answer.not_in_report and not answer.refused
+    kept = advisor.ask("Does the digital economy trend matter for small firms?")
+    assert not kept.not_in_report  # the report's own trend

@@ -216,6 +216,12 @@ _TOPIC_STATEMENT = re.compile(
     r"what\s+(?:we|our|they|everyone|people|customers|clients)|(?:big|hot|major)\s+(?:topic|"
     r"thing|issue|deal)|topic|buzzword|all\s+the\s+rage|top\s+of)\b", re.IGNORECASE,
 )
+# The subject of a question about what something could be or do: "Could predictive maintenance
+# be part of the value proposition?", "Would remote monitoring count as a channel?"
+_MODAL_SUBJECT = re.compile(
+    r"\b(?:can|could|would|should|does|do|did|will|might)\s+((?:[\w'’-]+\s+){2,4}?)(?:be|fit|"
+    r"count|work|help|support|qualify|belong|apply|replace|become)\b", re.IGNORECASE,
+)
 MAX_PHRASE_WORDS = 6  # a longer span after "talks about" is a clause, not a term
 PARAPHRASE_MIN = 0.85  # a phrase this close to one of the text's own phrases is said there
 # Words after which a question names the thing it is about ("built on large language models",
@@ -364,8 +370,9 @@ def _slot_runs(text: str, statements_only: bool = False) -> list[list[str]]:
             current.append(word)
         if current and slot:
             runs.append(current)
-    for match in _TOPIC_STATEMENT.finditer(text):  # "Carbon accounting is a hot topic for us"
-        words = _SPAN_LEAD.sub("", match.group(1)).split()
+    subjects = [] if statements_only else list(_MODAL_SUBJECT.finditer(text))
+    for match in [*_TOPIC_STATEMENT.finditer(text), *subjects]:  # "X is a hot topic for us",
+        words = _SPAN_LEAD.sub("", match.group(1)).split()  # "could X be part of ...?"
         cut = next((i for i, w in enumerate(words) if w.lower() in STOPWORDS), len(words))
         if cut:
             runs.append(words[:cut])
