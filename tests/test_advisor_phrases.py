@@ -498,3 +498,11 @@ def test_the_subject_of_a_could_it_be_question_is_checked(advisor: Advisor) -> N
     assert "predictive maintenance" in answer.not_in_report and not answer.refused
     kept = advisor.ask("Does the digital economy trend matter for small firms?")
     assert not kept.not_in_report  # the report's own trend
+
+
+def test_what_they_make_is_no_company_of_the_user(advisor: Advisor) -> None:
+    history = _history(advisor, "Tell me about data-driven business models.")
+    answer = advisor.ask("how do they make money?", history)
+    grounded(answer)
+    assert answer.plan is not None and answer.plan.company is None
+    assert cited(answer)[0] == "New Business Models > Data-driven Business Models > Revenue Streams"

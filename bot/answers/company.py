@@ -40,7 +40,7 @@ _DESCRIBED = re.compile(
     re.IGNORECASE,
 )
 _PRODUCTS = re.compile(
-    r"\b(?:we|i|they|which|that|company|firm)\s+(?:also\s+|mainly\s+|mostly\s+)?(?:"
+    r"\b(?:we|i|which|that|company|firm)\s+(?:also\s+|mainly\s+|mostly\s+)?(?:"
     + "|".join(PRODUCT_VERBS)
     + r")\s+([^.?!;:]{3,80}?)(?=\s*(?:[.?!;:]|,|\band\b|\bwith\b|\bfor\b|\bin\b|\bat\b|$))"
     r"|\b(?:maker|manufacturer|producer|supplier|builder|vendor)s?\s+of\s+([^.?!;:,]{3,60}?)"
