@@ -173,7 +173,12 @@ def carried_targets(question: str, history: Sequence[Turn]) -> list[str]:
         if need_block and turn.get("role") == "user" and (blocks := blocks_in(text)):
             out.append(BLOCK_HEADINGS[blocks[0]])
             need_block = False
-        if need_rec and (match := ONE_REC.search(text)):
+        named = {m.group(0).lower() for m in ONE_REC.finditer(text)}
+        # a recommendation the user named, or the only one an answer was about (not advice
+        # that lists three)
+        if need_rec and (turn.get("role") == "user" or len(named) == 1) and (
+            match := ONE_REC.search(text)
+        ):
             out.append(match.group(0))
             need_rec = False
         if not (need_model or need_rec):
