@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from bot.workspace.repository import Workspace
 from evals.ui_bench import CHROMIUM, QUESTION, ask, open_chat, serve
@@ -113,7 +114,7 @@ def test_conversation_survives_reload_and_restart_with_suggestions_and_feedback(
     # Reload: the conversation is still there, and listed in the sidebar.
     page.reload()
     page.get_by_text(NEXT).first.wait_for(timeout=60_000)
-    assert replies(page).count() == 2
+    expect(replies(page)).to_have_count(2, timeout=60_000)  # both replies drawn again
     sidebar(page).get_by_role("button", name=QUESTION).wait_for()
     # Restart the server: still there, opened from the sidebar of a fresh page.
     server.stop()
@@ -122,7 +123,7 @@ def test_conversation_survives_reload_and_restart_with_suggestions_and_feedback(
     assert replies(page).count() == 0
     sidebar(page).get_by_role("button", name=QUESTION).click()
     page.get_by_text(NEXT).first.wait_for(timeout=60_000)
-    assert replies(page).count() == 2
+    expect(replies(page)).to_have_count(2, timeout=60_000)  # both replies drawn again
     assert f"c={cid}" in page.url
     # Rename it and find it by search.
     sidebar(page).get_by_role("button", name="Rename or delete").click()
