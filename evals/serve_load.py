@@ -18,27 +18,21 @@ import os
 import random
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from evals.procs import free_port, stop, wait_for_http
+
 ROOT = Path(__file__).resolve().parents[1]
 _MARKER = re.compile(r"\[(\d+)\]")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def advisor_cmd(*args: str, data_dir: Path, env: dict[str, str] | None = None) -> str:
@@ -71,30 +65,17 @@ def running_server(
         stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
+    def exited() -> str:
+        log.seek(0)
+        return f"advisor serve exited: {log.read().decode()[-2000:]}"
+
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                log.seek(0)
-                raise RuntimeError(f"advisor serve exited: {log.read().decode()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}/healthz", timeout=2) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("advisor serve did not answer /healthz in time")
-            time.sleep(0.3)
+        wait_for_http(f"{url}/healthz", proc, timeout, exited,
+                      "advisor serve did not answer /healthz in time")
         yield url
     finally:
         if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop(proc, signal.SIGINT)
         log.close()
 
 

@@ -45,6 +45,31 @@ def browser():
         chromium.close()
 
 
+@pytest.fixture
+def viewport() -> dict[str, int]:
+    """The browser window of `page` (a module may override this fixture)."""
+    return {"width": 1440, "height": 1200}
+
+
+@pytest.fixture
+def page(browser, viewport):
+    """A fresh browser page; the test fails on any JavaScript error the page raised."""
+    context = browser.new_context(viewport=viewport, accept_downloads=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not errors, errors
+
+
+def ask_app(at, question: str):
+    """Ask a question in a Streamlit AppTest of the web app; no exception may be raised."""
+    at.chat_input(key="chat-input").set_value(question).run()
+    assert not at.exception, at.exception
+    return at
+
+
 def replies(page):
     """The assistant's chat messages on a page of the web app."""
     return page.get_by_test_id("stChatMessage").filter(

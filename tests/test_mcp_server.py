@@ -16,7 +16,7 @@ from mcp import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
-from evals.serve_load import free_port
+from evals.procs import free_port, stop
 
 ROOT = Path(__file__).resolve().parents[1]
 TOOLS = {"ask", "retrieve", "draft_canvas", "gap_analysis"}
@@ -104,9 +104,4 @@ def test_streamable_http_serves_the_same_tools(corpus_settings) -> None:
         assert TOOLS <= names
         assert hits.startswith("[1] ") and "[2] " in hits and "[3] " not in hits
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, signal.SIGINT)

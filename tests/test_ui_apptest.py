@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from bot import Advisor, Settings
 from bot.types import CANVAS_BLOCKS
+from tests.conftest import ask_app as ask
 from tests.fakes import FakeChat
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,12 +38,6 @@ def start(advisor: Advisor | None = None, page: str | None = None) -> AppTest:
     if page:
         at.switch_page(page).run()
         assert not at.exception, at.exception
-    return at
-
-
-def ask(at: AppTest, question: str) -> AppTest:
-    at.chat_input(key="chat-input").set_value(question).run()
-    assert not at.exception, at.exception
     return at
 
 

@@ -66,14 +66,8 @@ def shots(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1440, "height": 1100}, accept_downloads=True)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert not errors, errors
+def viewport() -> dict[str, int]:
+    return {"width": 1440, "height": 1100}
 
 
 def sidebar(page):
