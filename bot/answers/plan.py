@@ -50,6 +50,7 @@ from bot.answers.terms import (
     named_tools,
     unsaid_compounds,
     unsaid_phrases,
+    without,
 )
 from bot.index.embedding import Embedder
 from bot.index.lexical import tokenize
@@ -162,9 +163,7 @@ class Planner:
         # a common noun may be a paraphrase; a name never is
         found = [term for term, window in terms if _is_name(window) or not covered(window)]
         if kind != "overview":
-            asked = question
-            for span in sorted([*spans, described], key=len, reverse=True):  # no topic
-                asked = asked.replace(span, " , ") if span else asked
+            asked = without(question, [*spans, described])  # the company is no topic
 
             def closest(phrase: str) -> float:  # the phrase index is embedded on first need
                 return self.phrase_index().closest(phrase)

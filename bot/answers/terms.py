@@ -117,15 +117,20 @@ def _runs(text: str) -> list[tuple[bool, list[str]]]:
     return runs
 
 
+def without(text: str, spans: Sequence[str]) -> str:
+    """The text with these spans (longest first) replaced by a break, so no run crosses them."""
+    for span in sorted(spans, key=len, reverse=True):
+        if span:
+            text = text.replace(span, " , ")
+    return text
+
+
 def absent_terms(
     question: str, vocab: Vocabulary, context: Sequence[str] = ()
 ) -> list[tuple[str, str]]:
     """Terms of the question the index never mentions (company context left out), each as
     (the term as the user wrote it, the term with the word after it, to judge its meaning)."""
-    text = question
-    for span in sorted(context, key=len, reverse=True):
-        if span:
-            text = text.replace(span, " , ")
+    text = without(question, context)
     for cue in _ASKING_CUES:  # "obstacles", "summarise", "every": how it asks, not what about
         text = cue.sub(" , ", text)
     text = _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).lower(), text)
