@@ -23,6 +23,7 @@ from bot.answers.company import (
     extract_company,
 )
 from bot.answers.kinds import KindExamples, decide, signals
+from bot.answers.phrases import PhraseIndex
 from bot.answers.rewrite import (
     Turn,
     needs_rewrite,
@@ -43,7 +44,6 @@ from bot.answers.targets import (
     topical,
 )
 from bot.answers.terms import (
-    PhraseIndex,
     absent_terms,
     clauses,
     is_code,

@@ -13,10 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
-import numpy as np
-
 from bot.answers.scope import Vocabulary
-from bot.index.embedding import Embedder
 from bot.index.lexical import STOPWORDS, tokenize
 from bot.report.phrasings import ADVICE_CUES, ALL_CUES, OVERVIEW_CUES, RISK_CUES
 from bot.report.vocabulary import (
@@ -298,28 +295,6 @@ def _spelt(vocab: Vocabulary, token: str) -> str:
         return token
     close = difflib.get_close_matches(token, vocab.near(token), n=1, cutoff=FUZZY_CUTOFF)
     return close[0] if close else token
-
-
-class PhraseIndex:
-    """The text's short phrases (bot.answers.scope.Vocabulary.phrases), embedded once."""
-
-    def __init__(self, vocab: Vocabulary, embedder: Embedder) -> None:
-        self.vocab = vocab
-        self.embedder = embedder
-        self.tokens = [frozenset(tokenize(p)) for p in vocab.phrases]
-        self.vectors = np.asarray(embedder.embed(vocab.phrases))
-
-    def closest(self, phrase: str) -> float:
-        """The similarity of a phrase to the nearest of the text's phrases that is more than a
-        part of it ("edge computing" is not found in "edge" alone)."""
-        if not len(self.vectors):
-            return 0.0
-        own = frozenset(tokenize(phrase))
-        sims = self.vectors @ self.embedder.embed_one(phrase)
-        for i in np.argsort(-sims)[:50]:
-            if not self.tokens[i] <= own:
-                return float(sims[i])
-        return 0.0
 
 
 def unsaid_compounds(
