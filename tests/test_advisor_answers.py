@@ -119,6 +119,20 @@ def test_advice_for_a_described_manufacturer_is_not_about_a_contributor(advisor:
     assert answer.plan.company is not None and "Mexico" in answer.plan.company.places
 
 
+def test_a_close_second_model_is_shown_and_cited(advisor: Advisor) -> None:
+    answer = advisor.ask(
+        "We make screws and bolts in Taiwan (520 staff). Customers order by email. We want a B2B "
+        "web shop and an app where engineers reorder with one click and pay a yearly fee for "
+        "premium features. How should we shape the business model?")
+    grounded(answer)
+    match = re.search(r"\*\*(\S[^*]+)\*\* close behind", answer.text)
+    assert match, answer.text
+    assert f"**Also worth weighing: the {match.group(1)} canvas**" in answer.text
+    assert any(s.startswith(f"New Business Models > {match.group(1)}") for s in cited(answer))
+    single = advisor.ask(PUMPS)
+    assert "close behind" not in single.text and "Also worth weighing" not in single.text
+
+
 def test_risks_follow_up_keeps_subject_and_company(advisor: Advisor) -> None:
     first = advisor.ask(PUMPS)
     history = [{"role": "user", "content": PUMPS}, {"role": "assistant", "content": first.text}]

@@ -131,6 +131,20 @@ def _blocks_for(plan: Plan, fit: Fit, archetype: str, vector: np.ndarray) -> lis
     return named[:BLOCKS_SHOWN]
 
 
+def _runner_up(
+    plan: Plan, fit: Fit, pack: Pack, ranking: Sequence[ArchetypeScore], vector: np.ndarray
+) -> list[str]:
+    """The block of a close second model that matters most here: the fit is not clear-cut."""
+    if len(ranking) < 2 or ranking[1].score < CLOSE_FIT * ranking[0].score:
+        return []
+    second = ranking[1].name
+    block = _blocks_for(plan, fit, second, vector)[0]
+    ranked = fit.ranked_items(second, block, vector)[:ITEMS_PER_BLOCK]
+    return ["", f"**Also worth weighing: the {_title(fit, second)} canvas**", "",
+            f"*{BLOCK_TITLES[block]}*", ""] + [
+        f"- {cut(item.text)} {pack.cite(item.chunk)}" for item, _ in ranked]
+
+
 def _recs(fit: Fit, pack: Pack, vector: np.ndarray, archetypes: Sequence[str]) -> list[str]:
     lines = []
     for rec in fit.recommendations(vector, archetypes, RECS_SHOWN):
@@ -160,6 +174,7 @@ def advise(
         ranked = fit.ranked_items(best, block, vector)[:ITEMS_PER_BLOCK]
         lines += ["", f"*{BLOCK_TITLES[block]}*", ""]
         lines += [f"- {cut(item.text)} {pack.cite(item.chunk)}" for item, _ in ranked]
+    lines += _runner_up(plan, fit, pack, ranking, vector)
     lines += ["", "**Recommendations that apply**"]
     lines += _recs(fit, pack, vector, [a.name for a in ranking[:2]])
     challenges = outline.named("challenges")
