@@ -145,9 +145,23 @@ def _runner_up(
         f"- {cut(item.text)} {pack.cite(item.chunk)}" for item, _ in ranked]
 
 
-def _recs(fit: Fit, pack: Pack, vector: np.ndarray, archetypes: Sequence[str]) -> list[str]:
+def _named_recs(plan: Plan) -> list[int]:
+    """The recommendations the user named by number ("what does recommendation 5 say")."""
+    return [int(k.split(":")[1]) for k in plan.lists if k.startswith("recommendation:")]
+
+
+def _recs(fit: Fit, pack: Pack, vector: np.ndarray, archetypes: Sequence[str],
+          named: Sequence[int] = ()) -> list[str]:
+    """The recommendations that fit, those the user named first and with all three levers."""
     lines = []
-    for rec in fit.recommendations(vector, archetypes, RECS_SHOWN):
+    for number in named:
+        rec = fit.index.report.recommendation(number)
+        levers = "; ".join(f"{k}: {cut(v, 160)}" for k, v in rec.levers().items() if v)
+        lines.append(f"- **Recommendation {number}:** {cut(rec.title, 120)} — {levers} "
+                     f"{pack.cite(fit.index.recommendation_chunk(number))}")
+    fitting = [r for r in fit.recommendations(vector, archetypes, RECS_SHOWN + len(named))
+               if r.number not in named][: max(0, RECS_SHOWN - len(named))]
+    for rec in fitting:
         chunk = fit.index.recommendation_chunk(rec.number)
         lines.append(f"- **Recommendation {rec.number}:** {cut(rec.title, 120)} — skills: "
                      f"{cut(rec.skills, 110)} "
@@ -176,7 +190,7 @@ def advise(
         lines += [f"- {cut(item.text)} {pack.cite(item.chunk)}" for item, _ in ranked]
     lines += _runner_up(plan, fit, pack, ranking, vector)
     lines += ["", "**Recommendations that apply**"]
-    lines += _recs(fit, pack, vector, [a.name for a in ranking[:2]])
+    lines += _recs(fit, pack, vector, [a.name for a in ranking[:2]], _named_recs(plan))
     challenges = outline.named("challenges")
     if challenges:
         picked = closest(fit.embedder, challenges.entries, vector, CHALLENGES_SHOWN)
@@ -219,7 +233,7 @@ def risks(
         focus = vector + fit.embedder.embed_one("; ".join(e.text for e in challenges.entries))
         focus = focus / (np.linalg.norm(focus) or 1.0)
     lines += ["", "**Recommendations that address them**"]
-    lines += _recs(fit, pack, focus, archetypes)
+    lines += _recs(fit, pack, focus, archetypes, _named_recs(plan))
     lead = "What the report says about the risks"
     if models:
         lead += " of " + " and ".join(_title(fit, m) for m in models[:2])

@@ -20,7 +20,9 @@ from bot.types import Company
 
 _SIZE = re.compile(
     r"\b(\d[\d,.]*\s*(?:k|\+)?)[\s-]*(?:employees|people|staff|workers|FTEs?|persons?|"
-    r"heads|headcount|strong)\b|\b(?:headcount|workforce) of (\d[\d,.]*)\b",
+    r"heads|headcount|strong)\b|\b(?:headcount|workforce) of (\d[\d,.]*)\b|"
+    r"\b(?:employees|staff|people|headcount|workforce|FTEs?)\s*[:=]\s*[~c.a ]*\d[\d,.]*"
+    r"\s*(?:k\b|\+)?",
     re.IGNORECASE,
 )
 _FIGURE = re.compile(
@@ -47,12 +49,17 @@ _PRODUCTS = re.compile(
     r"(?=\s*(?:[.?!;:,]|\bwith\b|\bin\b|\bbased\b|\band\b|$))",
     re.IGNORECASE,
 )
+# A pasted profile: "Company: food packaging films", "Products: ..."
+_PROFILE = re.compile(
+    r"^\s*(?:company|products?|business|what we (?:do|make))\s*[:=]\s*([^\n]{3,80})",
+    re.IGNORECASE | re.MULTILINE,
+)
 _PLACE = re.compile(
     r"\b(?:in|from|based in|near|across|out of)\s+((?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+){0,2})"
 )
 _DEMONYM = re.compile(r"\b(" + "|".join(re.escape(k) for k in DEMONYMS if len(k) > 3) + r")\b",
                       re.IGNORECASE)
-_SENTENCES = re.compile(r"(?<=[.!?])\s+")
+_SENTENCES = re.compile(r"(?<=[.!?])\s+|\s*\n\s*")  # a pasted profile has one field per line
 _ASKING = re.compile(
     r"\?\s*$|^\s*(how|what|which|where|should|could|can|would|is|are|do|does|give|list|tell|"
     r"help|suggest|recommend|advise)\b",
@@ -73,6 +80,7 @@ def extract_company(question: str) -> Company | None:
     # plans to sell insights; it does not make them)
     said = description_only(question) or question
     products = [(m.group(1) or m.group(2)).strip() for m in _PRODUCTS.finditer(said)]
+    products += [m.group(1).strip() for m in _PROFILE.finditer(question)]
     if not (first_person or described or size or products):
         return None
     countries = set(DEMONYMS.values())

@@ -20,6 +20,7 @@ from bot.report.phrasings import (
     ALL_CUES,
     CANVAS_CUES,
     KIND_EXAMPLES,
+    MARKET_CUES,
     OVERVIEW_CUES,
     RISK_CUES,
     SHARE_CUES,
@@ -33,6 +34,7 @@ _ADVICE = re.compile(ADVICE_CUES, re.IGNORECASE)
 _CANVAS = re.compile(CANVAS_CUES, re.IGNORECASE)
 _STATISTIC = re.compile(STATISTIC_CUES, re.IGNORECASE)
 _SHARE = re.compile(SHARE_CUES, re.IGNORECASE)
+_MARKET = re.compile(MARKET_CUES, re.IGNORECASE)
 _FILTERED = re.compile(
     r"\b(that|which|who)\s+(mention|mentions|deal|deals|talk|talks|cover|covers|address|"
     r"addresses|relate|relates|involve|involves|refer|refers|concern|concerns|focus|focuses)\b",
@@ -56,6 +58,7 @@ class Signals:
     advice: bool
     canvas: bool
     statistic: bool
+    market: bool
     whole_report: bool
     similarity: dict[str, float]
     share: bool = False  # a share of companies or people ("what % of manufacturers")
@@ -109,6 +112,7 @@ def signals(question: str, similarity: dict[str, float], whole: str = "") -> Sig
         advice=bool(_ADVICE.search(question)),
         canvas=bool(_CANVAS.search(question)),
         statistic=bool(_STATISTIC.search(question)),
+        market=bool(_MARKET.search(question)),
         whole_report=bool(_WHOLE_REPORT.search(question)),
         similarity=similarity,
         share=bool(_SHARE.search(whole or question)),
@@ -145,7 +149,7 @@ def decide(
     if off_topic or (kind == "offtopic" and best - others >= OFF_TOPIC_MARGIN
                      and not (models or blocks or report_lists or indexed_nearby or s.overview)):
         return "offtopic"
-    if s.share or (s.statistic and not has_company and not report_lists):
+    if s.share or s.market or (s.statistic and not has_company and not report_lists):
         return "offtopic"  # the report holds no statistics, market figures or survey results
     if compared:
         return "compare"

@@ -199,7 +199,8 @@ class Planner:
         asking = asking_part(question) if own is not None else question
         if restated(question, history) is not None:
             asking = standalone  # "summarise that" asks what the last question asked
-        s = signals(asking, self.examples.similarity(self.embedder.embed_one(standalone)),
+        s = signals(asking, self.examples.similarity(self.embedder.embed_one(
+            asking if own is not None and asking != question else standalone)),
                     whole=question)
         lists = lists_in(standalone, models, blocks, s.all_items) + recommendations_in(standalone)
         lists += self.recommendation_by_topic(standalone)

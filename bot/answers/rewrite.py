@@ -156,10 +156,20 @@ def last_list(history: Sequence[Turn]) -> list[str]:
     return []
 
 
+_CITED = re.compile(r"\s*\[[^\]]*\]")  # "[3]", "[New Business Models > Circular ...]"
+_NUMBERED = re.compile(r"(?:^|[\s,;:(])(\d{1,2})[).]\s+(.+?)(?=[,;]?\s+(?:and\s+)?\d{1,2}[).]\s|$)",
+                       re.DOTALL)
+
+
 def _prose_list(text: str) -> list[str]:
-    """The items of a list written as prose ("six: Digital, Data-driven, ... and Circular")."""
+    """The items of a list written as prose ("six: Digital, Data-driven, ... and Circular", or
+    "1) customer-centric innovation, 2) ..."), citations removed."""
+    text = _CITED.sub("", text)
+    numbered = {int(m.group(1)): m.group(2).strip(" .;,") for m in _NUMBERED.finditer(text)}
+    if len(numbered) >= 3 and sorted(numbered) == list(range(1, len(numbered) + 1)):
+        return [numbered[n] for n in sorted(numbered)]
     best: list[str] = []
-    for sentence in re.split(r"(?<=[.!?])\s+", _MARKER.sub("", text)):
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
         tail = sentence.split(":", 1)[-1]
         parts = [p.strip(" .;") for p in re.split(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", tail)]
         parts = [re.sub(r"^(the|a|an)\s+", "", p, flags=re.IGNORECASE) for p in parts]

@@ -165,6 +165,12 @@ def carried_targets(question: str, history: Sequence[Turn]) -> list[str]:
         # both models of a comparison ("which is cheaper to start?")
         out.append(f"{found[0]} and {found[1]} business models")
         need_model = False
+    own = models_in(question)
+    if len(own) == 1 and _COMPARE_CUE.search(question):  # "what about X? compare the two"
+        for turn in reversed(history):
+            if other := [m for m in models_in(turn.get("content", "")) if m not in own]:
+                out.append(f"{other[0]} business model")
+                break
     for turn in reversed(history):
         text = turn.get("content", "")
         if need_model and (found := models_in(text)):

@@ -173,6 +173,11 @@ STATISTIC_CUES = (
     r"percentage|share) is (normal|typical|usual|average|good))\b|\bwhat %|"
     r"\bwill [\w -]{1,40} (grow|shrink|decline|rise|fall)\b|\bmarket forecasts?\b"
 )
+# ...of which these ask for market figures, which no company story makes the report hold.
+MARKET_CUES = (
+    r"\bmarket (size|volume|value)\b|\bsize of the [\w -]{0,30}market\b|\bcagr\b|"
+    r"\b(growth rate|forecasts?) (of|for|to|until|till|through)\b|\b(stock|share) price\b"
+)
 # ...of which these ask for a share of companies or people, which the report never gives, even
 # when the question also names one of its lists ("what % of manufacturers report skills gaps").
 SHARE_CUES = (

@@ -155,7 +155,11 @@ OFF_TOPIC: tuple[tuple[str, str], ...] = (
                r"\bfun (game|quiz|activity)\b"),
     ("tax-legal", r"\b(vat|gst|sales tax|income tax|corporate tax|withholding tax|tax (rate|"
                   r"return|credit|deduct\w*|advice|treatment|law)s?)\b|\b(is it|is this|is that) "
-                  r"legal\b|\blegally (allowed|required|binding)\b|\bsue\b|\blawsuit\b"),
+                  r"legal\b|\blegally (allowed|required|binding)\b|\bsue\b|\blawsuit\b|"
+                  r"\b(legal|statutory) (answer|advice|opinion|warranty|guarantee|requirements?|"
+                  r"obligations?|deadlines?)\b|\bright of withdrawal\b|\bcooling[- ]off period\b|"
+                  r"\bliable\b|"
+                  r"\b(can|may|could|are) (we|i|they) legally\b|\blegally,? (can|may)\b"),
 )
 
 # Question wording that says nothing about the topic.
@@ -319,8 +323,10 @@ LIST_CUES: dict[str, str] = {
     "recommendations": r"\brecommendations\b|\brecs\b|\bkey (actions|advice)\b",
     "trends": r"\btrends?\b|\beconom(y|ies)\b",
     "models": r"\b(business )?models\b|\barchetypes?\b|\bcanvases\b|\btypes of business model",
-    "challenges": r"\bchalleng\w*|\bobstacles?\b|\bbarriers?\b|\bhurdles?\b",
-    "why": r"\bwhy\b[^?]{0,60}\b(matter\w*|important|innovat\w*)|\breasons?\b|\bdrivers?\b",
+    "challenges": r"\bchalleng\w*|\bobstacles?\b|\bbarriers?\b|\bhurdles?\b|\bpitfalls?\b|"
+                  r"\bfail(s|ed|ing|ures?)?\b|\bgo(es)? wrong\b",
+    "why": r"\bwhy\b(?![^?]{0,60}\b(fail\w*|wrong|struggl\w*))[^?]{0,60}\b(matter\w*|important|"
+           r"innovat\w*)|\breasons?\b|\bdrivers?\b",
     "impact": r"\bimpact\w*|\beffects? on\b|\baffect\w* the (sector|industry)\b",
     "contributors": CONTRIBUTOR,
     "levers:skills": r"\bskills?\b",
