@@ -38,7 +38,8 @@ _ORG_MENTION = re.compile(ORG_MENTION, re.IGNORECASE)
 _DESCRIBED = re.compile(
     r"\b(?:a|an|for|our)\s+(?:[\w&/,.'-]+\s+){0,7}?(?:" + "|".join(COMPANY_NOUNS) + r")\b"
     r"(?![- ]models?\b|[- ]model canvas)"
-    r"(?:\s+(?:of|for|in|with|from|making|producing|that)\b[^.?!;]{0,80})?",
+    r"(?:\s+(?:of|for|in|with|from|making|producing|that)\b(?:(?!\s(?:or|but|should|could|would|"
+    r"will|can|is|are|was|were)\b|(?-i:\s[A-Z0-9]*[A-Z][A-Z0-9]+\b))[^.?!;]){0,80})?",
     re.IGNORECASE,
 )
 _PRODUCTS = re.compile(

@@ -21,6 +21,8 @@ from bot.report.phrasings import (
     CANVAS_CUES,
     KIND_EXAMPLES,
     MARKET_CUES,
+    OFF_DOMAINS,
+    ON_DOMAINS,
     OVERVIEW_CUES,
     RISK_CUES,
     SHARE_CUES,
@@ -85,11 +87,22 @@ class KindExamples:
             with self._lock:
                 cached = self._cache.get(key)
                 if cached is None:
-                    labels = [k for k, xs in KIND_EXAMPLES.items() for _ in xs]
-                    texts = [x for xs in KIND_EXAMPLES.values() for x in xs]
+                    groups = {**KIND_EXAMPLES, "domain:off": OFF_DOMAINS,
+                              "domain:on": ON_DOMAINS}
+                    labels = [k for k, xs in groups.items() for _ in xs]
+                    texts = [x for xs in groups.values() for x in xs]
                     cached = (labels, np.asarray(self.embedder.embed(texts)))
                     self._cache[key] = cached
         return cached
+
+    def domain_gap(self, vector: np.ndarray) -> float:
+        """How much closer a question comes to a domain outside the report (OFF_DOMAINS) than
+        to any of the report's own (ON_DOMAINS)."""
+        labels, matrix = self.matrix()
+        sims = matrix @ vector
+        off = max(float(v) for v, k in zip(sims, labels, strict=True) if k == "domain:off")
+        on = max(float(v) for v, k in zip(sims, labels, strict=True) if k == "domain:on")
+        return off - on
 
     def similarity(self, vector: np.ndarray) -> dict[str, float]:
         """Per kind, the mean of its two examples closest to the question."""

@@ -15,6 +15,8 @@ import re
 from collections.abc import Callable, Sequence
 from functools import partial
 
+import numpy as np
+
 from bot.answers.company import (
     asking_part,
     carry,
@@ -23,6 +25,7 @@ from bot.answers.company import (
     extract_company,
 )
 from bot.answers.kinds import KindExamples, decide, signals
+from bot.answers.names import code_core, expansions, is_code, named_practices, named_tools
 from bot.answers.phrases import PhraseIndex
 from bot.answers.rewrite import (
     Turn,
@@ -46,8 +49,6 @@ from bot.answers.targets import (
 from bot.answers.terms import (
     absent_terms,
     clauses,
-    is_code,
-    named_tools,
     unsaid_compounds,
     unsaid_phrases,
     without,
@@ -64,6 +65,9 @@ _TOPIC_REC = re.compile(
     r"\b(?:the|that|this)\s+recommendation\s+(?:on|about|for|regarding|to)\s+((?:[\w-]+\s*){1,4})",
     re.IGNORECASE,
 )
+DOMAIN_MARGIN = 0.16  # a question this much closer to a domain outside the report is off-topic
+DOMAIN_MARGIN_NAMED = 0.1  # ...or this much closer, naming two things the index never mentions
+DOMAIN_WORDS_MIN = 6  # ...when it says enough to tell
 NEARBY_MIN = 0.5  # an indexed passage this close to a question keeps it from reading as off-topic
 MEANING_MIN = 0.45  # a common noun this close in meaning to some chunk is covered, in other words
 # A later part of a question that points back at an earlier one ("how do I calculate it").
@@ -151,8 +155,10 @@ class Planner:
         vocab = self.guard.vocabulary()
         terms = absent_terms(question, vocab, [*spans, described])
         if described:
-            terms += [t for t in absent_terms(described, vocab, spans) if is_code(t[0])]
-            terms += [(tool, tool) for tool in named_tools(described, vocab)]
+            codes = [code_core(t[0]) for t in absent_terms(described, vocab, spans)]
+            terms += [(code, code) for code in codes if is_code(code)]
+            terms += [(name, name) for name in [*named_tools(described, vocab),
+                                                *named_practices(described, vocab)]]
         if kind == "overview":  # its wording is about the report as a whole
             terms = [t for t in terms if any(ch.isupper() or ch.isdigit() for ch in t[0])]
         near = self.nearness or (lambda _: 0.0)
@@ -162,6 +168,7 @@ class Planner:
 
         # a common noun may be a paraphrase; a name never is
         found = [term for term, window in terms if _is_name(window) or not covered(window)]
+        found += expansions(question, [t for t in found if is_code(t)])
         if kind != "overview":
             asked = without(question, [*spans, described])  # the company is no topic
 
@@ -174,7 +181,7 @@ class Planner:
                 found = [t for t in found if t.lower() not in phrase.lower()]
                 if not any(phrase.lower() in t.lower() for t in found):
                     found.append(phrase)
-        return tuple(found)
+        return tuple(dict.fromkeys(found))
 
     def plan(
         self,
@@ -199,9 +206,9 @@ class Planner:
         asking = asking_part(question) if own is not None else question
         if restated(question, history) is not None:
             asking = standalone  # "summarise that" asks what the last question asked
-        s = signals(asking, self.examples.similarity(self.embedder.embed_one(
-            asking if own is not None and asking != question else standalone)),
-                    whole=question)
+        vector = self.embedder.embed_one(  # a company's story says nothing about what it asks
+            asking if own is not None and asking != question else standalone)
+        s = signals(asking, self.examples.similarity(vector), whole=question)
         lists = lists_in(standalone, models, blocks, s.all_items) + recommendations_in(standalone)
         lists += self.recommendation_by_topic(standalone)
         lists += self.named_items(standalone, lists)
@@ -217,6 +224,10 @@ class Planner:
             self.nearness(standalone) >= NEARBY_MIN
         ):  # read as off-topic from its phrasing alone, yet the index holds something close
             kind = read(indexed_nearby=True)
+        elif kind != "offtopic" and not (models_in(asking) or any(
+            not k.startswith("block:") for k in lists  # "what does it cost" names no canvas
+        )) and self._other_domain(question, standalone, asking, vector):
+            kind = "offtopic"  # "What sample size do we need for a 95% confidence level?"
         spans = company_spans(question, own)
         described = description_only(question) if own is not None else ""
         absent = self.absent(question, kind, spans, described)
@@ -224,6 +235,20 @@ class Planner:
             kind = "offtopic"  # "which MES is best: A, B or C?" asks to choose among unknowns
         return Plan(kind=kind, question=standalone, models=models, blocks=blocks, lists=lists,
                     company=company, not_in_report=absent)
+
+    def _other_domain(
+        self, question: str, standalone: str, asking: str, vector: np.ndarray
+    ) -> bool:
+        """Whether a question that stands alone is about a domain of knowledge outside the
+        report (insurance, customs, statistics, ...), and no indexed passage comes close."""
+        if standalone != question or len(asking.split()) < DOMAIN_WORDS_MIN:
+            return False  # a follow-up or a terse question says too little to tell
+        gap = self.examples.domain_gap(vector)
+        if gap < DOMAIN_MARGIN and not (
+            gap >= DOMAIN_MARGIN_NAMED and len(self.absent(asking, "lookup")) >= 2
+        ):  # "should we quote DAP or DDP?": nearer another domain, on things the text never names
+            return False
+        return self.nearness is None or self.nearness(standalone) < NEARBY_MIN
 
     def _standalone(
         self,

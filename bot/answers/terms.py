@@ -17,7 +17,6 @@ from bot.answers.scope import Vocabulary
 from bot.index.lexical import STOPWORDS, tokenize
 from bot.report.phrasings import ADVICE_CUES, ALL_CUES, OVERVIEW_CUES, RISK_CUES
 from bot.report.vocabulary import (
-    BUSINESS_SHORTHAND,
     CHAT_WORDS,
     DEMONYMS,
     DOMAIN_WORDS,
@@ -30,7 +29,7 @@ from bot.report.vocabulary import (
 
 _RAW = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.&+/-]*[A-Za-z0-9+]|[A-Za-z0-9]")
 _BREAK = re.compile(r"[,;:!?()\"“”]|\.(?=\s|$)|\s[-–—]\s")
-_IGNORE = frozenset(tokenize(f"{CHAT_WORDS} {WORDING} {DOMAIN_WORDS} {LIST_WORDS} "
+IGNORED = frozenset(tokenize(f"{CHAT_WORDS} {WORDING} {DOMAIN_WORDS} {LIST_WORDS} "
                              + " ".join(ORDINALS)))  # "the seventh" points into a list
 _ASKING_CUES = tuple(re.compile(p, re.IGNORECASE) for p in (
     ALL_CUES, OVERVIEW_CUES, RISK_CUES, ADVICE_CUES, *LIST_CUES.values()
@@ -39,7 +38,8 @@ _LIST_NAMES = frozenset(tokenize(LIST_WORDS))  # words that name one of the repo
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten twelve twenty "
                           "dozens hundreds thousands several many few".split())
 _PLACE_WORDS = (frozenset(DEMONYMS) | frozenset(DEMONYMS.values())
-                | frozenset(w for region in REGIONS for w in region.split()))
+                | frozenset(w for region in REGIONS for w in region.split())
+                | frozenset({"english", "polish", "turkish", "greek", "korean", "arabic", "hindi"}))
 # A sentence's first word, capitalised only because it comes first ("Weigh up ...", not "SAP").
 _SENTENCE_START = re.compile(r"(^\s*|[.!?]\s+)([A-Z])(?=[a-z'’]*\b)")
 # Word endings of the nouns that complete a term ("quantum computing", "blockchain technology").
@@ -61,7 +61,26 @@ def common_word(word: str, zipf: float = 0.0) -> bool:
     return zipf_frequency(word, "en") >= (zipf or COMMON_ZIPF)
 
 
-def _known(vocab: Vocabulary, word: str, topic_slot: bool = False) -> bool:
+FOREIGN_ZIPF = 3.0  # a word this frequent in another language users write in...
+FOREIGN_GAP = 1.5  # ...and this much rarer in English is a word of that language, not a term
+_LANGUAGES = ("de", "fr", "es", "it", "pt")
+
+
+@lru_cache(maxsize=4096)
+def foreign_word(word: str) -> bool:
+    """An everyday word of another language ("rapide", "Betreuer", "estamos"): how a user
+    writes, not a term the report could be asked about. Codes ("KfW") are never foreign."""
+    from wordfreq import zipf_frequency
+
+    if not word.isalpha() or sum(ch.isupper() for ch in word) > 1:
+        return False
+    word = word.lower()
+    english = zipf_frequency(word, "en")
+    other = max(zipf_frequency(word, lang) for lang in _LANGUAGES)
+    return other >= FOREIGN_ZIPF and other - english >= FOREIGN_GAP
+
+
+def known(vocab: Vocabulary, word: str, topic_slot: bool = False) -> bool:
     """Whether the index knows a word (or it is an everyday word that names no topic).
 
     topic_slot: the word follows "about", "on", "of"...: there a fairly common word ("quantum")
@@ -74,12 +93,12 @@ def _known(vocab: Vocabulary, word: str, topic_slot: bool = False) -> bool:
     everyday = COMMON_ZIPF if topic_slot else TOPIC_ZIPF
     coined = bare.count("-") >= 2  # "light-as-a-service": a term, however common its parts
     if not coined and ((bare.islower() and common_word(bare, everyday))
-                       or common_word(bare.lower(), FUNCTION_ZIPF)):
+                       or common_word(bare.lower(), FUNCTION_ZIPF) or foreign_word(bare)):
         return True
     if coined and vocab.together([t for t in tokens[1:]]):
         return True  # "triple-bottom-line" is "triple bottom line"
     for token in tokens:
-        if token in _IGNORE or vocab.knows_closely(token):
+        if token in IGNORED or vocab.knows_closely(token):
             continue
         if len(token) >= 5 and not any(ch.isdigit() for ch in token) and difflib.get_close_matches(
             token, vocab.near(token), n=1, cutoff=FUZZY_CUTOFF
@@ -133,7 +152,7 @@ def absent_terms(
     text = _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).lower(), text)
     terms: list[tuple[str, str]] = []
     for slot, run in _runs(text):
-        unknown = [i for i, w in enumerate(run) if not _known(vocab, w, slot)
+        unknown = [i for i, w in enumerate(run) if not known(vocab, w, slot)
                    and w.lower() not in _PLACE_WORDS]
         if not unknown:
             continue
@@ -196,7 +215,8 @@ _ASKS_BEFORE = re.compile(
 )
 _SPAN_END = re.compile(
     r"\s+(?:in|for|as|within|anywhere|at all|by|with|when|if|from|on|under|across|"
-    r"versus|vs\.?|at|among|between|through|inside|the report|this report|it)\b.*$",
+    r"versus|vs\.?|at|among|between|through|inside|the report|this report|it|like (?:this|that|"
+    r"these|those|ours|mine|us)|of (?:this|that|the same) (?:kind|sort|type))\b.*$",
     re.IGNORECASE,
 )
 _QUESTION_WORD = re.compile(
@@ -206,10 +226,6 @@ _SPAN_LEAD = re.compile(
     r"^(?:(?:the|a|an|any|some|our|their|its|this|that|these|those|such)\s+|"
     r"(?:kinds?|sorts?|types?) of\s+)+", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“]([^\"“”]{3,80})[\"”]|(?<![\w'])'([^']{3,80})'(?![\w'])")
-_NAMED_TOOL = re.compile(  # "we run on Odoo", "our plant uses 5G private networks"
-    r"\b(?:use|uses|using|used|run on|runs on|running on|built on|based on|work with|works with|"
-    r"via)\s+((?:[A-Z0-9][\w./&+-]*)(?:\s+[\w./&+-]+){0,2})"
-)
 # A sentence that opens on its topic: "Outcome-based pricing is what our sales team pushes".
 _TOPIC_STATEMENT = re.compile(
     r"(?:^|[.!?;:(]\s*|\s[-–—]\s)((?:[\w'’-]+\s+){1,10}?)(?:is|are|was|were|has been|have been|"
@@ -232,7 +248,8 @@ PARAPHRASE_MIN = 0.85  # a phrase this close to one of the text's own phrases is
 _COMPOUND_SLOTS = frozenset({
     "about", "on", "regarding", "mention", "mentions", "using", "use", "uses", "with", "via",
     "through", "into", "like", "treat", "treats", "handle", "handles", "adopt", "adopting",
-    "selling", "sell", "offering", "offer", "building", "introducing", "introduce",
+    "selling", "sell", "offering", "offer", "building", "introducing", "introduce", "track",
+    "tracking", "measure", "measuring", "implement", "implementing", "deploy", "deploying",
 })
 _RUN_ENDS = frozenset({"across", "between", "among", "within", "without", "over", "under", "per",
                        "versus", "vs", "instead"})
@@ -314,7 +331,7 @@ def unsaid_compounds(
     for run in _slot_runs(question, statements_only):
         while len(run) > 2 and re.search(r"(ed|ing)$", run[-1]):
             run = run[:-1]  # "synthetic data generated": the term ends before its participle
-        words = [w for w in run if not set(tokenize(w)) <= _IGNORE]
+        words = [w for w in run if not set(tokenize(w)) <= IGNORED]
         if run and (run[0][:1].isdigit() or run[0].lower() in _NUMBER_WORDS):
             continue  # "with two clients": a quantity, not a term
         if not words or not 2 <= len(run) <= 4 or any(_is_named(w) for w in run):
@@ -357,24 +374,3 @@ def _slot_runs(text: str, statements_only: bool = False) -> list[list[str]]:
         if cut:
             runs.append(words[:cut])
     return runs
-
-
-def is_code(term: str) -> bool:
-    """A code or acronym ("IEC 62443", "SAP", "S/4HANA"), not a word of business shorthand
-    (EUR, OEM, B2B) that any company description uses."""
-    words = [w for w in re.findall(r"[\w/&.-]+", term) if w.upper() not in BUSINESS_SHORTHAND]
-    return any(sum(ch.isupper() for ch in w) >= 2 or (any(ch.isalpha() for ch in w)
-               and any(ch.isdigit() for ch in w) and w[:1].isupper()) for w in words)
-
-
-def named_tools(described: str, vocab: Vocabulary) -> list[str]:
-    """The systems and technologies a company says it uses ("we run on Odoo", "our plant uses
-    5G private networks") that the index never mentions: names in its story that are terms."""
-    out = []
-    for match in _NAMED_TOOL.finditer(described):
-        words = match.group(1).rstrip(".").split()
-        while words and (words[-1].lower() in STOPWORDS or set(tokenize(words[-1])) <= _IGNORE):
-            words.pop()
-        if words and not all(_known(vocab, w) for w in words):
-            out.append(" ".join(words))
-    return out

@@ -123,7 +123,8 @@ KIND_EXAMPLES: dict[str, tuple[str, ...]] = {
 
 # Structural cues (regular expressions) that back up the example phrasings.
 ALL_CUES = (
-    r"(?<!\bat )\b(all(?! (this|that|these|those)\b)|every|each|entire|whole|complete|full|list|"
+    r"(?<!\bat )(?<!\bthey )(?<!\bwe )(?<!\byou )\b(all(?! (this|that|these|those|of us|over|"
+    r"along|the time)\b)|every|each|entire|whole|complete|full|list|"
     r"enumerate|name them|one by one|"
     r"everything|overview of (all|every|the (six|ten|nine)))\b|\bwhat are the (six|ten|nine|"
     r"\d+)\b|\b(six|ten|nine)\b|(?<!recommendation )(?<!rec )\b(6|9|10) (?=[a-z])"
@@ -139,7 +140,11 @@ OVERVIEW_CUES = (
     r"(one|single) (thing|lesson|takeaway|message)|(two|three|four|five|\d|few) (things|lessons|"
     r"takeaways|messages) [^.?!]{0,30}\bremember|remember (from|about) (it|this|the report)|"
     r"(is|was) (it|this|the) (report |document |wmr )?(really |even )?(relevant|useful|"
-    r"applicable|meant|written|aimed|intended)|who (is|was) (it|this|the report) (for|written))\b"
+    r"applicable|meant|written|aimed|intended)|who (is|was) (it|this|the report) (for|written)|"
+    r"how is (it|this|the) (report |document |wmr )?(built|structured|organi[sz]ed|laid out|"
+    r"set up)|"
+    r"(structure|outline|table of contents) of (this|the) (report|document|wmr)|"
+    r"résumé|resumen|zusammenfassung|riassunto|resumo|samenvatting)\b"
 )
 RISK_CUES = (
     r"\b(risks?|risky|challeng\w*|obstacles?|barriers?|hurdles?|pitfalls?|downsides?|"
@@ -153,7 +158,10 @@ ADVICE_CUES = (
     r"(we|i) (start|begin)|what (should|would|can|could) (we|i)|which (business )?model "
     r"(would )?(suits?|fits?|works?)|(suits?|fits?|for) (us|our|a company like|companies like)|"
     r"recommend(ation)? for (us|our)|get (it )?going|get started|first steps?|"
-    r"move (towards|into|to)|realistic for|set (it|this|that) up|how to start)\b"
+    r"move (towards|into|to)|realistic for|set (it|this|that) up|how to start|(could|can|shall) "
+    r"we|which (of the )?(\w+ )?(business )?models? (\w+ ){0,3}(is (this|that|it|ours)|are we|"
+    r"matche?s?|describes?|applies|corresponds?)|(does|do|would) (this|that|it|our \w+) (match|fit|"
+    r"correspond))\b"
 )
 CANVAS_CUES = (
     r"\b(draft|create|build|fill( in)?|make|design|sketch|prepare|write)\s+(?:[\w'’-]+\s+){0,5}"
@@ -185,6 +193,61 @@ SHARE_CUES = (
     r"\b(need|want|give me|looking for|send me) (a|the|some|hard) (number|figure|statistic|stat|"
     r"data point)s?\b|\b(rank\w*|top \d+|top (five|ten|twenty)|league table)\b[^.?!]{0,40}\b(by|"
     r"in terms of) (revenue|sales|size|market share|employees|turnover|profit)\b"
+)
+
+# --- What a question is about (bot.answers.kinds.KindExamples.domain_gap) -------------------------
+# Domains of knowledge outside the report that requests to an advisor often belong to, and the
+# report's own domains. A question clearly closer to the former is off-topic, however it is asked.
+OFF_DOMAINS: tuple[str, ...] = (
+    "programming, writing or fixing software code, scripts, SQL queries, spreadsheets and Excel "
+    "formulas",
+    "international shipping, Incoterms, customs duties, import and export paperwork",
+    "insurance policies, insurance cover, premiums and insurers",
+    "patents, trademarks, intellectual property filings and their fees",
+    "contract law, liability, warranties, legal obligations and regulations compliance advice",
+    "tax, VAT, accounting standards, bookkeeping and depreciation",
+    "statistics: sample sizes, confidence levels, margins of error, regression",
+    "unit conversions and physics or engineering calculations",
+    "choosing materials, alloys, steel grades, coatings and engineering specifications",
+    "machine settings, process parameters, defects, quality problems on the shop floor",
+    "buying a specific product, brand, vendor, machine or software tool, and its price",
+    "current prices of commodities, raw materials, energy and electricity contracts",
+    "stock markets, shares, investing savings, crypto and personal finance",
+    "market size, market share, growth forecasts and industry statistics",
+    "facts about a specific company: its revenue, employees, CEO or share price",
+    "politics, government ministers, elections and public officials",
+    "hiring, salaries, firing employees, job interviews, CVs and careers",
+    "writing emails, letters, speeches, marketing copy, slogans and social media posts",
+    "translation between languages",
+    "travel, flights, hotels, visas",
+    "health, medicine, symptoms and fitness",
+    "sports, games, entertainment, films, music and celebrities",
+    "cooking, recipes and food",
+    "weather and climate forecasts",
+    "history and trivia about inventors and inventions",
+    "mathematics and arithmetic",
+    "academic citation metrics, h-index and publications of a person",
+    "personal life advice and relationships",
+    "network security configuration, IT administration and passwords",
+    "how to operate, repair or maintain a specific machine or appliance",
+)
+ON_DOMAINS: tuple[str, ...] = (
+    "business models for manufacturers",
+    "servitisation, product-service systems and pay-per-use",
+    "circular economy, take-back, remanufacturing and recycling business models",
+    "data-driven business models and selling data services",
+    "AI-based business models",
+    "mass customisation and personalised products",
+    "digital platforms and digital business models",
+    "customer segments, value propositions, channels and customer relationships",
+    "revenue streams, cost structure, key partners, key activities and key resources",
+    "recommendations for manufacturers on skills, technology and policy",
+    "challenges of business model innovation: resistance to change, skills gaps, high initial "
+    "costs",
+    "innovation trends reshaping manufacturing",
+    "what a report says, its summary and conclusions",
+    "which business model fits our company and how to start",
+    "risks and costs of changing our business model",
 )
 
 # --- Business models (bot.canvas.engine) --------------------------------------------------------

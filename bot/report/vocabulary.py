@@ -100,7 +100,8 @@ QUERY_CUES: tuple[tuple[str, str], ...] = (
 # Off-topic intents: (kind, pattern).
 OFF_TOPIC: tuple[tuple[str, str], ...] = (
     ("coding", r"\b(write|debug|fix|generate|implement|refactor)\b[^.?!]{0,40}\b(code|function|"
-               r"script|program|class|method|query|regex|algorithm)\b"),
+               r"script|program|class|method|query|regex|algorithm|sketch|firmware|macro|"
+               r"snippet)\b"),
     ("coding", r"\b(python|javascript|typescript|java|c\+\+|c#|golang|sql|html|css|bash|"
                r"powershell)\b"),
     ("purchasing", r"\b(which|what)\b[^.?!]{0,40}\b(brand|vendor|supplier)s?\b[^.?!]{0,30}"
@@ -194,6 +195,7 @@ BUSINESS_SHORTHAND = frozenset({
     "EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "PLN", "JPY", "CNY", "INR", "BRL", "EU",
     "US", "USA", "UK", "OEM", "OEMS", "B2B", "B2C", "SME", "SMES", "CEO", "CFO", "COO", "CTO",
     "HQ", "R&D", "KPI", "KPIS", "FTE", "FTES", "IT", "HR", "M", "MIO", "BN", "K", "PPL",
+    "DACH", "EMEA", "APAC", "LATAM", "MENA", "ASEAN",  # regions
     # country codes
     "DE", "CH", "SE", "DK", "FI", "NO", "NL", "FR", "ES", "PT", "RS", "BR", "MX", "CA",
     "CN", "JP", "IN", "PL", "CZ", "AT", "BE", "TR",

@@ -1,0 +1,97 @@
+"""Names in a company's story that are terms the report could be asked about: codes and acronyms
+("IEC 62443", "SAP"), the systems and institutions it names ("we run on Odoo", "banks like
+Bpifrance"), the named practices it follows ("we do kaizen") and the spelt-out forms of its
+acronyms ("PLI scheme (production linked incentive)").
+
+Everything else in a description (what the company makes, where, how big) is context.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.answers.scope import Vocabulary
+from bot.answers.terms import IGNORED, common_word, known
+from bot.index.lexical import STOPWORDS, tokenize
+from bot.report.vocabulary import BUSINESS_SHORTHAND
+
+_NAMED_TOOL = re.compile(  # "we run on Odoo", "our plant uses 5G private networks"
+    r"\b(?:use|uses|using|used|run on|runs on|running on|built on|based on|work with|works with|"
+    r"via|through|like|such as|including|e\.g\.)\s+((?:[A-Z0-9][\w./&+-]*)(?:\s+[\w./&+-]+){0,2})"
+)
+_PRACTICE = re.compile(  # "we do kaizen", "we have practised hoshin kanri for years"
+    r"\b(?:we|i|they|our teams?)\s+(?:(?:have|had|'ve)\s+(?:been\s+)?)?(?:do|doing|did|"
+    r"practi[sc]e\w*|apply|applied|applying|follow\w*|introduced|implemented|adopted|run|ran|use|used)\s+"
+    r"([a-z][\w-]+(?:\s+[a-z][\w-]+)?)"
+)
+RARE_ZIPF = 3.0  # a word rarer than this in English is a named practice, not an everyday one
+_PARENS = re.compile(r"\(([^()]{5,80})\)")
+
+
+def is_code(term: str) -> bool:
+    """A code or acronym ("IEC 62443", "SAP", "S/4HANA"), not a word of business shorthand
+    (EUR, OEM, B2B) that any company description uses."""
+    words = [w for w in re.findall(r"[\w/&.-]+", term) if w.upper() not in BUSINESS_SHORTHAND]
+    return any(sum(ch.isupper() for ch in w) >= 2 or (any(ch.isalpha() for ch in w)
+               and any(ch.isdigit() for ch in w) and w[:1].isupper()) for w in words)
+
+
+def code_core(term: str) -> str:
+    """A code without the lowercase words a story puts before it ("govt PLI" -> "PLI")."""
+    words = term.split()
+    while len(words) > 1 and words[0].islower():
+        words = words[1:]
+    return " ".join(words)
+
+
+def named_tools(described: str, vocab: Vocabulary) -> list[str]:
+    """The systems, technologies and institutions a company names ("we run on Odoo", "our plant
+    uses 5G private networks", "public banks like Bpifrance") that the index never mentions."""
+    out = []
+    for match in _NAMED_TOOL.finditer(described):
+        words = match.group(1).rstrip(".").split()
+        cut = next((i for i, w in enumerate(words) if w.lower() in STOPWORDS), len(words))
+        words = words[:cut]  # "Bpifrance or KfW": each is a name of its own
+        while words and set(tokenize(words[-1])) <= IGNORED:
+            words.pop()
+        if words and not all(known(vocab, w) for w in words):
+            out.append(" ".join(words))
+    return out
+
+
+def named_practices(described: str, vocab: Vocabulary) -> list[str]:
+    """The named methods a company says it practises ("we do kaizen"): words rare in English
+    that the index never mentions (not "we do service", "we use robots")."""
+    out = []
+    for match in _PRACTICE.finditer(described):
+        words = match.group(1).split()
+        for i, word in enumerate(words):
+            if word in STOPWORDS:
+                words = words[:i]
+                break
+        rare = [w for w in words if not common_word(w, RARE_ZIPF) and not known(vocab, w)]
+        if words and rare and rare[0] == words[0]:
+            out.append(" ".join(words) if len(rare) == len(words) else words[0])
+    return out
+
+
+def expansions(question: str, codes: list[str]) -> list[str]:
+    """The spelt-out form of an acronym the question also gives in brackets ("PLI scheme
+    (production linked incentive)", "extended producer responsibility (EPR)")."""
+    out = []
+    for code in codes:
+        letters = re.sub(r"[^A-Z]", "", code)
+        if len(letters) < 2:
+            continue
+        for match in _PARENS.finditer(question):
+            words = [w for w in re.split(r"[\s-]+", match.group(1).strip()) if w]
+            initials = "".join(w[0] for w in words if w.lower() not in {"of", "and", "for", "the"})
+            if initials.upper() == letters:
+                out.append(match.group(1).strip())
+        words_before = r"((?:[A-Za-z]+[\s-]+){" + str(len(letters) - 1) + r"}[A-Za-z]+)"
+        before = re.compile(words_before + r"\s*\(\s*" + re.escape(code) + r"\s*\)")
+        for match in before.finditer(question):
+            words = re.split(r"[\s-]+", match.group(1))
+            if "".join(w[0] for w in words).upper() == letters:
+                out.append(match.group(1))
+    return out
