@@ -60,10 +60,15 @@ _PLACE = re.compile(
 )
 _DEMONYM = re.compile(r"\b(" + "|".join(re.escape(k) for k in DEMONYMS if len(k) > 3) + r")\b",
                       re.IGNORECASE)
-_SENTENCES = re.compile(r"(?<=[.!?])\s+|\s*\n\s*")  # a pasted profile has one field per line
+# Sentences end at . ! ? (not in "i.e.", "e.g.", "vs.", "etc.") and at line breaks (a pasted
+# profile has one field per line).
+_SENTENCES = re.compile(r"(?<=[.!?])(?<!i\.e\.)(?<!e\.g\.)(?<!vs\.)(?<!etc\.)\s+|\s*\n\s*",
+                        re.IGNORECASE)
 _ASKING = re.compile(
-    r"\?\s*$|^\s*(how|what|which|where|should|could|can|would|is|are|do|does|give|list|tell|"
-    r"help|suggest|recommend|advise)\b",
+    r"\?\s*$|^\s*(?:(?:task|question|q|ask|request)\s*:\s*)?(how|what|which|where|should|could|"
+    r"can|would|is|are|do|does|give|list|tell|help|suggest|recommend|advise|explain|describe|"
+    r"summari[sz]e)\b|^\s*((task|question|q|ask|request)\s*:|i\.\s?e\.|e\.\s?g\.|in other words\b|"
+    r"namely\b|meaning\b)",
     re.IGNORECASE,
 )
 DESCRIPTION_CHARS = 600  # the company description carried to canvases and later turns

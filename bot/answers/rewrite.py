@@ -25,7 +25,8 @@ _DEPENDENT = re.compile(
 _RECOMMENDATION = re.compile(RECOMMENDATION_REF, re.IGNORECASE)
 _COMPARE = re.compile(COMPARE, re.IGNORECASE)
 _ORDINAL_REF = re.compile(
-    r"\b(?:the\s+)?(" + "|".join(ORDINALS) + r"|last)\s+(?:one|item|point|bullet|of (?:them|"
+    r"\b(?:the\s+)?(" + "|".join(ORDINALS) + r"|last)\s+(?:one|item|point|bullet|model|trend|"
+    r"economy|challenge|option|entry|of (?:them|"
     r"those|these))\b|(?:\bnumber|\bno\.?|#|\bitem|\bpoint)\s*(\d{1,2})\b|"
     r"\bthe\s+(" + "|".join(ORDINALS) + r"|last)\b(?=\s*(?:[?.!,;)]|$|and\b|please\b))|"
     r"(?:\bthe\s+|^\W*)(\d{1,2})(?:st|nd|rd|th)\b(?!\s+recommendation)|"

@@ -35,6 +35,9 @@ _ASKING_CUES = tuple(re.compile(p, re.IGNORECASE) for p in (
     ALL_CUES, OVERVIEW_CUES, RISK_CUES, ADVICE_CUES, *LIST_CUES.values()
 ))
 _LIST_NAMES = frozenset(tokenize(LIST_WORDS))  # words that name one of the report's lists
+_QUANTITY = re.compile(r"^~?\d+(?:[.,]\d+)?[-–]?(?:years?|words?|pages?|minutes?|hours?|days?|"
+                       r"weeks?|months?|persons?|people|man|seats?|lines?|slides?|steps?|shifts?|"
+                       r"points?|bullets?|chars?|characters?)(?:[-–]old|[-–]long)?$")
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten twelve twenty "
                           "dozens hundreds thousands several many few".split())
 _PLACE_WORDS = (frozenset(DEMONYMS) | frozenset(DEMONYMS.values())
@@ -87,8 +90,8 @@ def known(vocab: Vocabulary, word: str, topic_slot: bool = False) -> bool:
     still names the topic asked about.
     """
     tokens = tokenize(word)
-    if not tokens:
-        return True  # a stop word
+    if not tokens or _QUANTITY.match(word):
+        return True  # a stop word, or a quantity ("120-word", "9-year-old")
     bare = re.sub(r"['’]s$", "", word)
     everyday = COMMON_ZIPF if topic_slot else TOPIC_ZIPF
     coined = bare.count("-") >= 2  # "light-as-a-service": a term, however common its parts

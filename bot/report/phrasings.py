@@ -125,7 +125,9 @@ KIND_EXAMPLES: dict[str, tuple[str, ...]] = {
 ALL_CUES = (
     r"(?<!\bat )(?<!\bthey )(?<!\bwe )(?<!\byou )\b(all(?! (this|that|these|those|of us|over|"
     r"along|the time)\b)|every|each|entire|whole|complete|full|list|"
-    r"enumerate|name them|one by one|"
+    r"enumerate|name them|one by one|(leave|leaving|left) (none|nothing|no \w+) out|"
+    r"(leave|leaving) (any|anything|any \w+|one|anyone) out|(not|n't|never) (omit|skip|miss)\w*|"
+    r"without (omitting|skipping|missing)|"
     r"everything|overview of (all|every|the (six|ten|nine)))\b|\bwhat are the (six|ten|nine|"
     r"\d+)\b|\b(six|ten|nine)\b|(?<!recommendation )(?<!rec )\b(6|9|10) (?=[a-z])"
 )
@@ -144,7 +146,9 @@ OVERVIEW_CUES = (
     r"how is (it|this|the) (report |document |wmr )?(built|structured|organi[sz]ed|laid out|"
     r"set up)|"
     r"(structure|outline|table of contents) of (this|the) (report|document|wmr)|"
-    r"résumé|resumen|zusammenfassung|riassunto|resumo|samenvatting)\b"
+    r"résumé|resumen|zusammenfassung|riassunto|resumo|samenvatting|"
+    r"eli5 (the|this) [^.?!]{0,40}(report|wmr|document)|(box|blurb|abstract|teaser|synopsis|"
+    r"write-?up) (on|about|of) (the|this) (report|wmr|document))\b"
 )
 RISK_CUES = (
     r"\b(risks?|risky|challeng\w*|obstacles?|barriers?|hurdles?|pitfalls?|downsides?|"

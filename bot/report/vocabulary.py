@@ -119,7 +119,8 @@ OFF_TOPIC: tuple[tuple[str, str], ...] = (
     ("writing", r"\b(write|draft|compose|polish)\b[^.?!]{0,40}\b(e-?mail|letter|post|tweet|essay|"
                 r"poem|speech|cover letter|resume|cv|press release|job ad)\b"),
     ("writing", r"\b(review|proofread|correct)\s+(my|our|this)\s+(resume|cv|code|essay|letter)\b"),
-    ("trivia", r"\bweather\b|\bforecast for\b|\brecipes?\b|\bbak(e|ing)\b|\bcook(ing)?\b"),
+    ("trivia", r"\bweather\b|\bforecast for\b|\brecipes? (for|to make)\b|"
+               r"\bhow (do i|to) (bake|cook)\b"),
     ("trivia", r"\bcapital (city )?of\b|\bwho won\b|\bworld cup\b|\bolympic\w*\b"),
     ("trivia", r"\b(movie|film|song|lyrics|celebrity|horoscope|joke)s?\b"),
     ("translation", r"\btranslat\w*\b[^.?!]{0,60}\b(into|to) (english|german|french|italian|"
@@ -285,7 +286,8 @@ PRODUCT_VERBS: tuple[str, ...] = (
 # --- Words of a conversation, not of its topic (bot.answers.terms) ----------------------------
 # Never reported as "not in the report": they say how to answer, not what about.
 CHAT_WORDS = (
-    "please thanks thank hi hello hey ok okay quick quickly short brief briefly simple simply "
+    "task context please thanks thank hi hello hey ok okay quick quickly short brief briefly "
+    "simple simply "
     "summary summarise summarize summarised overview tldr tl dr gist recap bullet bullets point "
     "points list lists listing enumerate name names everything anything something all every "
     "each whole entire full complete detail details detailed explain explanation tell give "
@@ -340,6 +342,7 @@ LIST_CUES: dict[str, str] = {
 # Words that only say which list is meant ("the six trends", "key recommendations").
 LIST_WORDS = (
     "six ten nine new key innovation innovative trends trend models model business canvas recs "
+    "block blocks field fields "
     "canvases archetypes levers lever measures actions items item points bm bms bmc bmi wmr "
     "wmr23 wmr2023"
 )
