@@ -28,7 +28,7 @@ _SIZE = re.compile(
 _FIGURE = re.compile(
     r"(?:[€$£]\s?\d[\d,.]*\s*(?:[kmb]n?|million|billion|bn)?|\b\d[\d,.]*\s*(?:%|percent|"
     r"(?:[kmb]n?|million|billion|bn)?\s*(?:eur|euros?|usd|dollars?|gbp|chf|sek|pln|inr|brl)\b|"
-    r"(?:million|billion|bn|m)\b)|(?<![:\d])(?<!(?-i:[A-Z]) )\b(?!(?:19|20)\d\d\b)\d[\d,.]*\s+"
+    r"(?:million|billion|bn|m)\b)|(?<![:\d])(?<!(?-i:[A-Z]) )\b(?!(?:19|20)\d\d\b)\d[\d,.]*[ \t]+"
     r"[a-z][a-z-]+(?:\s+(?:a|per)\s+(?:year|month|"
     r"day|week|hour|shift))?)",
     re.IGNORECASE,
@@ -141,6 +141,16 @@ def company_spans(question: str, company: Company | None) -> list[str]:
         spans.append(company.size)
     spans += [m.group(0) for m in _DESCRIBED.finditer(question)]
     return [s for s in spans if s]
+
+
+def place_names(question: str) -> list[str]:
+    """Capitalised names after "in", "from", "based in" or "near" ("at a polytechnic in
+    Helsinki"): places, whether or not the question describes a company."""
+    countries = set(DEMONYMS.values())
+    return [m.group(1) for m in _PLACE.finditer(question) if m.group(1) not in _NOT_PLACES
+            # "from Fraunhofer" is an organisation as often as a place; "in SAP" is no place
+            and (not m.group(0).lower().startswith("from") or m.group(1).lower() in countries)
+            and all(sum(ch.isupper() for ch in w) == 1 for w in m.group(1).split())]
 
 
 def carry(company: Company | None, earlier: Company | None) -> Company | None:

@@ -17,7 +17,7 @@ from bot.report.vocabulary import BUSINESS_SHORTHAND
 
 _NAMED_TOOL = re.compile(  # "we run on Odoo", "our plant uses 5G private networks"
     r"\b(?:use|uses|using|used|run on|runs on|running on|built on|based on|work with|works with|"
-    r"via|through|like|such as|including|e\.g\.)\s+((?:[A-Z0-9][\w./&+-]*)(?:\s+[\w./&+-]+){0,2})"
+    r"via|through|like|such as|including|e\.g\.)\s+((?:[A-Z0-9][\w./&+-]*)(?:,?\s+[\w./&+-]+){0,4})"
 )
 _PRACTICE = re.compile(  # "we do kaizen", "we have practised hoshin kanri for years"
     r"\b(?:we|i|they|our teams?)\s+(?:(?:have|had|'ve)\s+(?:been\s+)?)?(?:do|doing|did|"
@@ -49,13 +49,20 @@ def named_tools(described: str, vocab: Vocabulary) -> list[str]:
     uses 5G private networks", "public banks like Bpifrance") that the index never mentions."""
     out = []
     for match in _NAMED_TOOL.finditer(described):
-        words = match.group(1).rstrip(".").split()
-        cut = next((i for i, w in enumerate(words) if w.lower() in STOPWORDS), len(words))
-        words = words[:cut]  # "Bpifrance or KfW": each is a name of its own
-        while words and set(tokenize(words[-1])) <= IGNORED:
-            words.pop()
-        if words and not all(known(vocab, w) for w in words):
-            out.append(" ".join(words))
+        names: list[list[str]] = [[]]  # "Bpifrance or KfW", "SAP, Odoo": each a name of its own
+        for word in match.group(1).rstrip(".").split():
+            if word.lower() in STOPWORDS or names[-1] and names[-1][-1].endswith(","):
+                names.append([])
+            if word.lower() not in STOPWORDS:
+                names[-1].append(word)
+        for i, words in enumerate(names):
+            words = [w.rstrip(",") for w in words]
+            if i and not (words and words[0][:1].isupper()):
+                break  # "KfW for our fleet": the names end where lower-case words go on
+            while words and set(tokenize(words[-1])) <= IGNORED:
+                words.pop()
+            if words and not all(known(vocab, w) for w in words):
+                out.append(" ".join(words))
     return out
 
 

@@ -102,7 +102,8 @@ def places_in(question: str, named: NamedList) -> tuple[str, ...]:
     """The places (as the list's entries write them, "Italy") that a question narrows a list
     of people to: countries, their adjectives and regions; () when it names none."""
     text = f" {' '.join(re.findall(r'[a-z.]+', question.lower()))} "
-    wanted = {DEMONYMS.get(w, w) for w in re.findall(r"[a-z.]+", question.lower())}
+    words = re.findall(r"[a-z.]+", question.lower())  # "u.s." keeps its dots, "Sweden." does not
+    wanted = {DEMONYMS.get(w) or DEMONYMS.get(w.strip("."), w.strip(".")) for w in words}
     for region, countries in REGIONS.items():
         if f" {region} " in text:
             wanted.update(countries)

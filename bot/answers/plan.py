@@ -23,6 +23,7 @@ from bot.answers.company import (
     company_spans,
     description_only,
     extract_company,
+    place_names,
 )
 from bot.answers.kinds import KindExamples, decide, signals
 from bot.answers.names import code_core, expansions, is_code, named_practices, named_tools
@@ -65,6 +66,8 @@ _TOPIC_REC = re.compile(
     r"\b(?:the|that|this)\s+recommendation\s+(?:on|about|for|regarding|to)\s+((?:[\w-]+\s*){1,4})",
     re.IGNORECASE,
 )
+# The words before a term a question is about ("say about", "mention", "regarding").
+_ABOUT = r"\b(?:about|regarding|concerning|mentions?|covers?)\s+(?:[\w'’-]+\s+){0,3}"
 DOMAIN_MARGIN = 0.16  # a question this much closer to a domain outside the report is off-topic
 DOMAIN_MARGIN_NAMED = 0.1  # ...or this much closer, naming two things the index never mentions
 DOMAIN_WORDS_MIN = 6  # ...when it says enough to tell
@@ -228,9 +231,14 @@ class Planner:
             not k.startswith("block:") for k in lists  # "what does it cost" names no canvas
         )) and self._other_domain(question, standalone, asking, vector):
             kind = "offtopic"  # "What sample size do we need for a 95% confidence level?"
-        spans = company_spans(question, own)
+        spans = company_spans(question, own) + place_names(question)
         described = description_only(question) if own is not None else ""
         absent = self.absent(question, kind, spans, described)
+        if kind == "overview" and not s.overview:  # read as one from its phrasing alone
+            named = tuple(t for t in self.absent(question, "lookup", spans, described)
+                          if re.search(_ABOUT + re.escape(t), question, re.IGNORECASE))
+            if named:  # "What does the report say about blockchain?" asks about blockchain
+                kind, absent = "lookup", named
         if kind != "offtopic" and choice_among(asking, absent):
             kind = "offtopic"  # "which MES is best: A, B or C?" asks to choose among unknowns
         return Plan(kind=kind, question=standalone, models=models, blocks=blocks, lists=lists,

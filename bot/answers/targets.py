@@ -30,7 +30,9 @@ _LISTS = {k: re.compile(p, re.IGNORECASE) for k, p in LIST_CUES.items()}
 _LEVER = re.compile(LEVER_CUES, re.IGNORECASE)
 _ACROSS = re.compile(ACROSS_CUES, re.IGNORECASE)
 _CANVAS_WORD = re.compile(r"\bcanvas\b", re.IGNORECASE)
-_ALL_BLOCKS = re.compile(r"\b(all|every|each)( the| of the)? (nine |9 )?blocks?\b", re.IGNORECASE)
+# "all nine blocks", or blocks in the plural with none named ("which building blocks ...")
+_ALL_BLOCKS = re.compile(r"\b(all|every|each)( the| of the)? (nine |9 )?blocks?\b|\bblocks\b",
+                         re.IGNORECASE)
 ONE_REC = re.compile(RECOMMENDATION_REF, re.IGNORECASE)
 # "every business model type", "each trend": a quantified singular names the whole list.
 _QUANTIFIED = re.compile(

@@ -17,6 +17,7 @@ from bot.answers.scope import Vocabulary
 from bot.index.lexical import STOPWORDS, tokenize
 from bot.report.phrasings import ADVICE_CUES, ALL_CUES, OVERVIEW_CUES, RISK_CUES
 from bot.report.vocabulary import (
+    BUSINESS_SHORTHAND,
     CHAT_WORDS,
     DEMONYMS,
     DOMAIN_WORDS,
@@ -90,7 +91,7 @@ def known(vocab: Vocabulary, word: str, topic_slot: bool = False) -> bool:
     still names the topic asked about.
     """
     tokens = tokenize(word)
-    if not tokens or _QUANTITY.match(word):
+    if not tokens or _QUANTITY.match(word) or word.upper() in BUSINESS_SHORTHAND:
         return True  # a stop word, or a quantity ("120-word", "9-year-old")
     bare = re.sub(r"['’]s$", "", word)
     everyday = COMMON_ZIPF if topic_slot else TOPIC_ZIPF

@@ -1,0 +1,166 @@
+"""How the advisor reads a question: names in a company's story, words of other languages,
+questions about another domain, pasted profiles, numbered lists in earlier answers, and the
+requests that only look like report questions. Each runs on the real index and the packaged
+embedding model."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import Advisor
+from bot.answers.names import code_core, expansions, named_practices, named_tools
+from bot.answers.terms import foreign_word
+from tests.test_advisor_answers import CHALLENGES, RECS, cited, grounded
+
+TRENDS = ("The report identifies six trends: Digital Economy, Data Economy, Artificial Intelligence "
+          "Economy, Mass-Customisation Economy, Servitisation Economy and Circular Economy "
+          "[Manufacturing Business Model Innovation Trends].")
+RECS_PROSE = ("The report gives 10 key recommendations: 1) customer-centric innovation, 2) "
+              "sustainable value propositions (triple bottom line), 3) mass-customised and "
+              "personalised value propositions, 4) new sales channels for hybrid revenue streams, "
+              "5) improved customer relationships, 6) AI and data analytics for new revenue "
+              "streams, 7) balance key resources, 8) localised manufacturing and core "
+              "competencies, 9) partnerships beyond traditional value chains, 10) overcome "
+              "investment barriers.")
+
+
+def turns(question: str, answer: str) -> list[dict[str, str]]:
+    return [{"role": "user", "content": question}, {"role": "assistant", "content": answer}]
+
+
+def test_names_in_a_company_story(advisor: Advisor) -> None:
+    vocab = advisor.answerer.guard.vocabulary()
+    assert named_tools("We'd finance it through public banks like Bpifrance or KfW.", vocab) == [
+        "Bpifrance", "KfW"]
+    assert named_practices("we do kaizen since 10 yrs but people still resist", vocab) == [
+        "kaizen"]
+    assert named_practices("we do service and repairs ourselves and use robots", vocab) == []
+    assert code_core("govt PLI") == "PLI"
+    assert expansions("we got the PLI scheme (production linked incentive)", ["PLI"]) == [
+        "production linked incentive"]
+    assert expansions("extended producer responsibility (EPR) rules", ["EPR"]) == [
+        "extended producer responsibility"]
+
+
+def test_everyday_words_of_other_languages_are_no_terms() -> None:
+    for word in ("rapide", "Betreuer", "Bachelorarbeit", "estamos"):
+        assert foreign_word(word), word
+    for word in ("KfW", "kaizen", "Bpifrance", "blockchain", "council"):
+        assert not foreign_word(word), word
+
+
+def test_a_term_the_question_is_about_is_not_read_as_an_overview(advisor: Advisor) -> None:
+    answer = advisor.ask("What does the report say about blockchain?")
+    assert answer.plan is not None and answer.plan.kind == "lookup"
+    assert answer.not_in_report == ("blockchain",)
+    assert answer.text.startswith("The report does not mention “blockchain”")
+    overview = advisor.ask("What does the report say overall, roughly?")
+    assert overview.plan is not None and overview.plan.kind == "overview"
+
+
+@pytest.mark.parametrize("question", [
+    "What sample size do we need for a 95% confidence level and a 5% margin of error in our "
+    "survey of 1,800 members?",
+    "We export playground equipment to the US. What level of product liability insurance cover "
+    "should we take out, and which insurers specialise in exporters?",
+    "Spare parts to Chile: should we quote DAP or DDP, and who pays the import duties in each "
+    "case?",
+    "316L or duplex 2205 for a brine storage tank at 60 °C? Which grade should we specify?",
+    "What's the market size for personalised nutrition supplements in Germany, and the forecast "
+    "to 2028? Need it for a mass customisation business case.",
+    "We sell made-to-measure sofas online. Can custom orders be excluded from the right of "
+    "withdrawal, and how long is the legal warranty?",
+    "Write an Arduino sketch that reads a pressure transmitter and sends the value over Modbus.",
+])
+def test_requests_from_other_domains_are_refused(advisor: Advisor, question: str) -> None:
+    answer = advisor.ask(question)
+    assert answer.refused, answer.text
+    assert answer.plan is not None and answer.plan.kind == "offtopic"
+
+
+def test_business_questions_near_those_domains_are_still_answered(advisor: Advisor) -> None:
+    for question in (
+        "We are a pet food factory (130 people). How do we go from 12 standard recipes to a "
+        "personalised kibble for each dog? Which model fits and what do we do first?",
+        "We lease forklifts. What cost structure does the servitised model bring, and what are "
+        "the risks?",
+        "Which recommendations help a manufacturer overcome investment barriers?",
+    ):
+        answer = advisor.ask(question)
+        grounded(answer)
+
+
+def test_a_pasted_profile_is_company_context_and_its_question_decides(advisor: Advisor) -> None:
+    answer = advisor.ask("Company: food packaging films (extrusion + printing)\nStaff: 240\n"
+                         "Markets: DACH food brands\nQuestion: key messages of the report in 5 "
+                         "bullets - what's it actually saying?")
+    grounded(answer)
+    plan = answer.plan
+    assert plan is not None and plan.kind == "overview"
+    assert plan.company is not None and plan.company.size == "Staff: 240"
+    assert "DACH" not in answer.not_in_report
+
+
+def test_labelled_tasks_and_continuations_are_asked(advisor: Advisor) -> None:
+    task = advisor.ask("Act as a strategy consultant. Client: maker of solar water pumps for "
+                       "farmers, Nairobi, 150 staff. Farmers pay per cubic metre pumped, with "
+                       "remote monitoring of each pump. Task: tell the client which business "
+                       "model this is and which recommendations to act on first.")
+    grounded(task)
+    assert task.plan is not None and task.plan.kind == "advise"
+    assert any("Servitised Business Models" in s for s in cited(task))
+    blocks = advisor.ask("data-driven bm - what do we have to DO and what do we need to HAVE? "
+                         "i.e. key activities + key resources, every bullet of both. context: we "
+                         "make dairy separators in Westphalia")
+    assert blocks.plan is not None and blocks.plan.kind == "enumerate"
+    assert "Knowledge management" in blocks.text and "Data collection" in blocks.text
+
+
+def test_follow_ups_on_numbered_and_cited_prose_lists(advisor: Advisor) -> None:
+    seventh = advisor.ask("more on no 7", history=turns("recs?", RECS_PROSE))
+    assert any(s.startswith(f"{RECS} > 7.") for s in cited(seventh))
+    last = advisor.ask("the last one - which business model goes with it, and what are that "
+                       "model's key activities?", history=turns("list the trends", TRENDS))
+    assert any("Circular Business Models > Key Activities" in s for s in cited(last))
+    third = advisor.ask("For the third model, could you set out the channels?", history=turns(
+        "which models?", "Digital, Data-driven, AI-based, Mass-Customisation, Servitised and "
+        "Circular."))
+    assert any("AI-based Business Models > Channels" in s for s in cited(third))
+
+
+def test_a_newly_named_model_is_compared_with_the_last_one(advisor: Advisor) -> None:
+    answer = advisor.ask("what about servitised? compare the two on how they make money",
+                         history=turns("explain the circular business model in 4 lines",
+                                       "Circular business models close the loop."))
+    assert answer.plan is not None and answer.plan.kind == "compare"
+    sections = cited(answer)
+    for model in ("Servitised", "Circular"):
+        assert any(f"{model} Business Models > Revenue Streams" in s for s in sections), model
+
+
+def test_advice_gives_a_named_recommendation_with_all_its_levers(advisor: Advisor) -> None:
+    answer = advisor.ask("Customers keep asking us (bearing manufacturer) for our Scope 3 "
+                         "emissions. Does the report cover Scope 3 at all? And what does "
+                         "recommendation 2 on the triple bottom line say - "
+                         "skills, technology and policy?")
+    grounded(answer)
+    assert "Scope 3" in answer.not_in_report
+    assert any(s.startswith(f"{RECS} > 2.") for s in cited(answer))
+    line = next(x for x in answer.text.splitlines() if "**Recommendation 2:**" in x)
+    assert "skills:" in line and "technology:" in line and "policy:" in line
+
+
+def test_lists_named_in_other_words(advisor: Advisor) -> None:
+    fail = advisor.ask("why do bm innovation projects fail? short list pls")
+    assert any(s.endswith(CHALLENGES) for s in cited(fail))
+    assert "Resistance to change" in fail.text
+    blocks = advisor.ask("Which building blocks does the report use to describe the circular "
+                         "business model, with the content of each?")
+    assert blocks.plan is not None and "canvas:circular" in blocks.plan.lists
+    people = advisor.ask("We link companies in Serbia, Finland, Denmark and Sweden. Could you "
+                         "list the contributors based in those four countries? Do not omit "
+                         "anyone.")
+    for name in ("Rimsha Naeem", "Slavko Rakić", "Ann-Louise Andersen", "Johan Stahre"):
+        assert name in people.text, name
+    eli5 = advisor.ask("ELI5 the World Manufacturing Report 2023 - my 9-year-old asked")
+    assert eli5.plan is not None and eli5.plan.kind == "overview" and not eli5.not_in_report
