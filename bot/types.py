@@ -129,6 +129,7 @@ class Plan:
     lists: tuple[str, ...] = ()
     company: Company | None = None
     not_in_report: tuple[str, ...] = ()
+    brevity: int = 0  # the most points the user asked the answer to keep ("shorter", "2 lines")
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -139,6 +140,7 @@ class Plan:
             "lists": list(self.lists),
             "company": None if self.company is None else self.company.to_json(),
             "not_in_report": list(self.not_in_report),
+            "brevity": self.brevity,
         }
 
 

@@ -10,11 +10,11 @@ import pytest
 from bot import Advisor
 from bot.answers.names import code_core, expansions, named_practices, named_tools
 from bot.answers.terms import foreign_word
-from tests.test_advisor_answers import CHALLENGES, RECS, cited, grounded
+from tests.test_advisor_answers import CHALLENGES, PUMPS, RECS, cited, grounded
 
-TRENDS = ("The report identifies six trends: Digital Economy, Data Economy, Artificial Intelligence "
-          "Economy, Mass-Customisation Economy, Servitisation Economy and Circular Economy "
-          "[Manufacturing Business Model Innovation Trends].")
+TRENDS = ("The report identifies six trends: Digital Economy, Data Economy, Artificial "
+          "Intelligence Economy, Mass-Customisation Economy, Servitisation Economy and Circular "
+          "Economy [Manufacturing Business Model Innovation Trends].")
 RECS_PROSE = ("The report gives 10 key recommendations: 1) customer-centric innovation, 2) "
               "sustainable value propositions (triple bottom line), 3) mass-customised and "
               "personalised value propositions, 4) new sales channels for hybrid revenue streams, "
@@ -164,3 +164,19 @@ def test_lists_named_in_other_words(advisor: Advisor) -> None:
         assert name in people.text, name
     eli5 = advisor.ask("ELI5 the World Manufacturing Report 2023 - my 9-year-old asked")
     assert eli5.plan is not None and eli5.plan.kind == "overview" and not eli5.not_in_report
+
+
+def test_shorter_keeps_the_gist_of_every_part(advisor: Advisor) -> None:
+    first = advisor.ask(PUMPS)
+    history = turns(PUMPS, first.text)
+    short = advisor.ask("shorter pls", history=history)
+    grounded(short)
+    assert short.plan is not None and short.plan.brevity == 3
+    assert len(short.text) < len(first.text) / 2
+    assert "closest fit is the **Servitised Business Models** canvas" in short.text
+    assert "_Shortened as asked: 3 of " in short.text
+    two = advisor.ask("too long didnt read. 2 lines max", history=history)
+    assert two.plan is not None and two.plan.brevity == 2 and len(two.citations) <= 2
+    same = advisor.ask("in bullets", history=history)
+    assert same.plan is not None and same.plan.brevity == 0
+    assert "Shortened" not in same.text

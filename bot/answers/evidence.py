@@ -210,6 +210,39 @@ def _bullets(n: int, picked: Sequence[Item]) -> list[str]:
     return [f"- {item.text} [{n}]" for item in picked]
 
 
+_POINT = re.compile(r"\[\d+(?:\s*,\s*\d+)*\]")  # a line that says something cited
+
+
+def keep_points(text: str, count: int) -> str:
+    """A composed answer cut to `count` cited lines for "shorter pls" or "2 lines max": the
+    first line under each heading in turn, so every part keeps its gist, with the lead and the
+    headings above the lines kept."""
+    groups: list[tuple[list[str], list[str]]] = [([], [])]  # (lines before, cited lines)
+    for line in text.splitlines():
+        if _POINT.search(line):
+            groups[-1][1].append(line)
+        elif groups[-1][1]:
+            groups.append(([line], []))
+        else:
+            groups[-1][0].append(line)
+    keep: set[tuple[int, int]] = set()
+    depth = 0
+    while len(keep) < count and any(len(points) > depth for _, points in groups):
+        for g, (_, points) in enumerate(groups):
+            if len(points) > depth and len(keep) < count:
+                keep.add((g, depth))
+        depth += 1
+    out: list[str] = []
+    for g, (before, points) in enumerate(groups):
+        kept = [line for i, line in enumerate(points) if (g, i) in keep]
+        if kept or g == 0:
+            out += before + kept
+    total = sum(len(points) for _, points in groups)
+    if len(keep) < total:
+        out += ["", f"_Shortened as asked: {len(keep)} of {total} points._"]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()
+
+
 def compose(question: str, hits: Sequence[Hit], parents: frozenset[str] = frozenset()) -> str:
     """An evidence-mode answer: a lead naming the sections, then cited bullets per section."""
     groups = _grouped(_select(question, hits, MAX_SECTIONS, parents))

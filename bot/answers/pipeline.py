@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from bot.answers.advice import Fit, advise, risks
 from bot.answers.citations import MarkerRewriter, tidy, validate
 from bot.answers.citations import markers as markers_in
-from bot.answers.evidence import compose, compose_comparison
+from bot.answers.evidence import compose, compose_comparison, keep_points
 from bot.answers.outline_answers import enumerate_lists, generic_overview, overview, places_in
 from bot.answers.plan import Planner
 from bot.answers.prompts import (
@@ -256,6 +256,8 @@ class Answerer:
             )
         else:
             raw = compose(prepared.standalone, prepared.hits, parents)
+        if raw and prepared.plan is not None and prepared.plan.brevity:
+            raw = keep_points(raw, prepared.plan.brevity)
         absent = prepared.plan.not_in_report if prepared.plan else ()
         if absent and raw:
             raw = f"{_not_mentioned(absent)} The closest the report comes:\n\n{raw}"

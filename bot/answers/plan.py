@@ -30,6 +30,7 @@ from bot.answers.names import code_core, expansions, is_code, named_practices, n
 from bot.answers.phrases import PhraseIndex
 from bot.answers.rewrite import (
     Turn,
+    brevity,
     needs_rewrite,
     resolve_ordinal,
     restated,
@@ -242,7 +243,7 @@ class Planner:
         if kind != "offtopic" and choice_among(asking, absent):
             kind = "offtopic"  # "which MES is best: A, B or C?" asks to choose among unknowns
         return Plan(kind=kind, question=standalone, models=models, blocks=blocks, lists=lists,
-                    company=company, not_in_report=absent)
+                    company=company, not_in_report=absent, brevity=brevity(question, history))
 
     def _other_domain(
         self, question: str, standalone: str, asking: str, vector: np.ndarray

@@ -88,6 +88,9 @@ def answer_messages(
         guide = [f"How to answer: {KIND_GUIDANCE.get(plan.kind, KIND_GUIDANCE['lookup'])}"]
         if plan.company is not None:
             guide.append(f"The user's company: {plan.company.description}")
+        if plan.brevity:
+            guide.append(f"The user asked for a shorter answer: at most {plan.brevity} short "
+                         "lines.")
         if plan.not_in_report:
             guide.append(NOT_MENTIONED.format(terms=join_terms(plan.not_in_report))
                          + " Say so first.")

@@ -196,6 +196,26 @@ def resolve_ordinal(question: str, history: Sequence[Turn]) -> str | None:
     return f"{question} ({items[index - 1]})"
 
 
+SHORTER = 3  # points kept when the user asks for a shorter answer without saying how short
+_COUNT = re.compile(r"\b(\d+|one|two|three|four|five)\s+(?:lines?|sentences?|bullets?|points?)\b",
+                    re.IGNORECASE)
+_COUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+
+
+def brevity(question: str, history: Sequence[Turn]) -> int:
+    """How many points a request to say the last answer again asks it to keep ("shorter pls":
+    SHORTER, "2 lines max": 2); 0 for any other question."""
+    if restated(question, history) is None:
+        return 0
+    count = _COUNT.search(question)
+    if count is None:
+        shorter = re.search(r"\b(short|brief|tl;?dr|didn'?t read|condense|summari[sz]e|recap)",
+                            question, re.IGNORECASE)
+        return SHORTER if shorter else 0
+    word = count.group(1).lower()
+    return max(1, int(word) if word.isdigit() else _COUNT_WORDS[word])
+
+
 def restated(question: str, history: Sequence[Turn]) -> tuple[str, list[Turn]] | None:
     """For "shorter pls" or "summarise that": the last question asked, with the turns before
     it; None for any other question."""
