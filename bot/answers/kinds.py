@@ -169,7 +169,8 @@ def decide(
     if s.canvas:
         return "canvas"
     generic = set(report_lists) <= _GENERIC_LISTS and not blocks
-    if s.overview and (not report_lists or generic or s.whole_report):
+    one_model = len(models) == 1 and not s.whole_report  # "data-driven: what's in it for me?"
+    if s.overview and not one_model and (not report_lists or generic or s.whole_report):
         return "overview"
     if generic and kind == "overview" and best >= SIMILAR_MIN and (
         best - s.similarity.get("enumerate", 0.0) >= MARGIN
