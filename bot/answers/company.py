@@ -11,6 +11,7 @@ import re
 
 from bot.report.vocabulary import (
     COMPANY_NOUNS,
+    COUNTRIES,
     DEMONYMS,
     FIRST_PERSON_ORG,
     ORG_MENTION,
@@ -39,7 +40,7 @@ _DESCRIBED = re.compile(
     r"\b(?:a|an|for|our)\s+(?:[\w&/,.'-]+\s+){0,7}?(?:" + "|".join(COMPANY_NOUNS) + r")\b"
     r"(?![- ]models?\b|[- ]model canvas)"
     r"(?:\s+(?:of|for|in|with|from|making|producing|that)\b(?:(?!\s(?:or|but|should|could|would|"
-    r"will|can|is|are|was|were)\b|(?-i:\s[A-Z0-9]*[A-Z][A-Z0-9]+\b))[^.?!;]){0,80})?",
+    r"will|can|is|are|was|were)\b|(?-i:\s[A-Z0-9]*[A-Z][A-Z0-9]+\b))[^.?!;]){0,80}\b)?",
     re.IGNORECASE,
 )
 _PRODUCTS = re.compile(
@@ -56,7 +57,7 @@ _PROFILE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _PLACE = re.compile(
-    r"\b(?:in|from|based in|near|across|out of)\s+((?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+){0,2})"
+    r"\b(?:in|from|based in|near|across|out of)\s+([^\W\d_][\w'’-]+(?:\s+[^\W\d_][\w'’-]+){0,2})"
 )
 _DEMONYM = re.compile(r"\b(" + "|".join(re.escape(k) for k in DEMONYMS if len(k) > 3) + r")\b",
                       re.IGNORECASE)
@@ -89,10 +90,7 @@ def extract_company(question: str) -> Company | None:
     products += [m.group(1).strip() for m in _PROFILE.finditer(question)]
     if not (first_person or described or size or products):
         return None
-    countries = set(DEMONYMS.values())
-    places = [m.group(1) for m in _PLACE.finditer(question) if m.group(1) not in _NOT_PLACES
-              # "from Fraunhofer" is an organisation as often as a place: only countries count
-              and (not m.group(0).lower().startswith("from") or m.group(1).lower() in countries)]
+    places = [name for name, _ in _places(question)]
     places += [DEMONYMS[m.group(1).lower()].title() for m in _DEMONYM.finditer(question)]
     size_text = None
     if size:
@@ -143,14 +141,44 @@ def company_spans(question: str, company: Company | None) -> list[str]:
     return [s for s in spans if s]
 
 
+def _places(question: str) -> list[tuple[str, bool]]:
+    """Capitalised names after "in", "from", "based in" or "near" ("in Łódź"), each with
+    whether it is written like a place name (one capital per word; "in SAP" is no place).
+    After "from" only countries count: "from Fraunhofer" is an organisation as often."""
+    countries = set(DEMONYMS.values()) | COUNTRIES
+    out = []
+    for match in _PLACE.finditer(question):
+        words = []
+        for word in match.group(1).split():
+            if not word[:1].isupper():
+                break
+            words.append(word)
+        name = " ".join(words)
+        if not name or name in _NOT_PLACES or (
+            match.group(0).lower().startswith("from") and name.lower() not in countries
+        ):
+            continue
+        out.append((name, all(sum(ch.isupper() for ch in w) == 1 for w in words)))
+    return out
+
+
 def place_names(question: str) -> list[str]:
-    """Capitalised names after "in", "from", "based in" or "near" ("at a polytechnic in
-    Helsinki"): places, whether or not the question describes a company."""
-    countries = set(DEMONYMS.values())
-    return [m.group(1) for m in _PLACE.finditer(question) if m.group(1) not in _NOT_PLACES
-            # "from Fraunhofer" is an organisation as often as a place; "in SAP" is no place
-            and (not m.group(0).lower().startswith("from") or m.group(1).lower() in countries)
-            and all(sum(ch.isupper() for ch in w) == 1 for w in m.group(1).split())]
+    """The places a question names ("at a polytechnic in Helsinki"), whether or not it
+    describes a company."""
+    return [name for name, plain in _places(question) if plain]
+
+
+_GREETING = re.compile(r"^\s*(?:dear|hello|hi|hey|hej|hallo|good (?:morning|afternoon|evening)|"
+                       r"respected|greetings)\b[^\n,!]{0,60}[,!\n]", re.IGNORECASE)
+_CLOSING = re.compile(r"\n\s*(?:(?:kind|best|warm|warmest)\s+regards|regards|sincerely|cordially|"
+                      r"respectfully|yours(?: faithfully| truly)?|cheers|(?:many\s+)?thanks(?: in "
+                      r"advance)?|thank you(?: in advance)?)\b.*$", re.IGNORECASE | re.DOTALL)
+
+
+def letter_body(question: str) -> str:
+    """A question written as a letter without its greeting and its closing and signature
+    ("Dear advisor, ... Kind regards, Marta Kowalczyk")."""
+    return _CLOSING.sub("", _GREETING.sub("", question, count=1)).strip() or question
 
 
 def carry(company: Company | None, earlier: Company | None) -> Company | None:

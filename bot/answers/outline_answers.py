@@ -58,7 +58,7 @@ def _entry_lines(named: NamedList, pack: Pack) -> list[str]:
     for entry in named.entries:
         if grouped and entry.label != group:
             group = entry.label
-            if not named.key.startswith("levers:"):
+            if group and not named.key.startswith("levers:"):  # one block of one canvas: none
                 lines += ["", f"*{group}*", ""]
         if named.key.startswith("levers:"):
             lines.append(f"- {cut(entry.label, 90)}: {cut(entry.text)} {pack.cite(entry.chunk)}")
@@ -125,11 +125,15 @@ def enumerate_lists(
     size = 0
     numbers = tuple(f"{k.split(':')[1]}. " for k in keys if k.startswith("recommendation:"))
     levers = [k for k in keys if k.startswith("levers:")]
+    if numbers and not levers and "recommendations" not in keys:  # "... and what does rec 9 say"
+        levers = ["levers:skills", "levers:technology", "levers:policy"]
     if len(levers) > 1:
         body = _with_levers(outline, levers, pack, numbers)
         names = " / ".join(k[7:] for k in levers)
         keys = [k for k in keys if k not in levers and k != "recommendations"]
-        if body:
+        if body and numbers:
+            parts.append(f"**The recommendations you named, with their {names} levers**:\n{body}")
+        elif body:
             parts.append(f"**The ten key recommendations with their {names} levers**:\n{body}")
             size += len(body)
     lists = [named for key in keys if (named := outline.named(key)) is not None]

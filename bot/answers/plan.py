@@ -23,6 +23,7 @@ from bot.answers.company import (
     company_spans,
     description_only,
     extract_company,
+    letter_body,
     place_names,
 )
 from bot.answers.kinds import KindExamples, decide, signals
@@ -156,6 +157,7 @@ class Planner:
         """
         if kind == "offtopic":
             return ()
+        question = letter_body(question)  # "Dear advisor, ... Kind regards, Marta"
         vocab = self.guard.vocabulary()
         terms = absent_terms(question, vocab, [*spans, described])
         if described:
@@ -240,6 +242,12 @@ class Planner:
                           if re.search(_ABOUT + re.escape(t), question, re.IGNORECASE))
             if named:  # "What does the report say about blockchain?" asks about blockchain
                 kind, absent = "lookup", named
+        names = [t for t in absent if t[:1].isupper()]
+        if names and models:  # "European Digital Innovation Hub" names no digital model
+            named = models_in(without(standalone, names))
+            dropped = tuple(f"canvas:{m}" for m in models if m not in named)
+            models = tuple(m for m in models if m in named)
+            lists = tuple(k for k in lists if not k.startswith(dropped)) if dropped else lists
         if kind != "offtopic" and choice_among(asking, absent):
             kind = "offtopic"  # "which MES is best: A, B or C?" asks to choose among unknowns
         return Plan(kind=kind, question=standalone, models=models, blocks=blocks, lists=lists,
@@ -252,6 +260,9 @@ class Planner:
         report (insurance, customs, statistics, ...), and no indexed passage comes close."""
         if standalone != question or len(asking.split()) < DOMAIN_WORDS_MIN:
             return False  # a follow-up or a terse question says too little to tell
+        if asking == question != asking_part(question):  # what the sentences that ask are about
+            asking = asking_part(question)
+            vector = self.embedder.embed_one(asking)
         gap = self.examples.domain_gap(vector)
         if gap < DOMAIN_MARGIN and not (
             gap >= DOMAIN_MARGIN_NAMED and len(self.absent(asking, "lookup")) >= 2

@@ -19,6 +19,7 @@ from bot.report.phrasings import ADVICE_CUES, ALL_CUES, OVERVIEW_CUES, RISK_CUES
 from bot.report.vocabulary import (
     BUSINESS_SHORTHAND,
     CHAT_WORDS,
+    COUNTRIES,
     DEMONYMS,
     DOMAIN_WORDS,
     LIST_CUES,
@@ -28,7 +29,7 @@ from bot.report.vocabulary import (
     WORDING,
 )
 
-_RAW = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.&+/-]*[A-Za-z0-9+]|[A-Za-z0-9]")
+_RAW = re.compile(r"[^\W_][\w'’.&+/-]*(?:[^\W_]|\+)|[^\W_]")  # "Gdańsk", "C++", "S/4HANA"
 _BREAK = re.compile(r"[,;:!?()\"“”]|\.(?=\s|$)|\s[-–—]\s")
 IGNORED = frozenset(tokenize(f"{CHAT_WORDS} {WORDING} {DOMAIN_WORDS} {LIST_WORDS} "
                              + " ".join(ORDINALS)))  # "the seventh" points into a list
@@ -41,7 +42,7 @@ _QUANTITY = re.compile(r"^~?\d+(?:[.,]\d+)?[-–]?(?:years?|words?|pages?|minute
                        r"points?|bullets?|chars?|characters?)(?:[-–]old|[-–]long)?$")
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten twelve twenty "
                           "dozens hundreds thousands several many few".split())
-_PLACE_WORDS = (frozenset(DEMONYMS) | frozenset(DEMONYMS.values())
+_PLACE_WORDS = (frozenset(DEMONYMS) | frozenset(DEMONYMS.values()) | COUNTRIES
                 | frozenset(w for region in REGIONS for w in region.split())
                 | frozenset({"english", "polish", "turkish", "greek", "korean", "arabic", "hindi"}))
 # A sentence's first word, capitalised only because it comes first ("Weigh up ...", not "SAP").
@@ -168,7 +169,7 @@ def absent_terms(
         if run[start][:1].isupper():  # "EU Machinery Regulation": a name runs on while capitalised
             while end + 1 < len(run) and run[end + 1][:1].isupper():
                 end += 1
-        if end + 1 < len(run) and len(unknown) == 1 and run[end].islower():
+        if end + 1 < len(run) and run[end].islower():
             if _HEAD_NOUN.search(run[end + 1]):
                 end += 1  # "quantum computing", "blockchain technology"
         term = " ".join(run[start : end + 1])

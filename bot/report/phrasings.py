@@ -188,7 +188,8 @@ STATISTIC_CUES = (
 # ...of which these ask for market figures, which no company story makes the report hold.
 MARKET_CUES = (
     r"\bmarket (size|volume|value)\b|\bsize of the [\w -]{0,30}market\b|\bcagr\b|"
-    r"\b(growth rate|forecasts?) (of|for|to|until|till|through)\b|\b(stock|share) price\b"
+    r"\b(growth rate|forecasts?) (of|for|to|until|till|through)\b|\b(stock|share) price\b|"
+    r"\b(typically|usually|normally) (charge|charges|pay|pays|earn|earns|cost|costs|ask for)\b"
 )
 # ...of which these ask for a share of companies or people, which the report never gives, even
 # when the question also names one of its lists ("what % of manufacturers report skills gaps").
@@ -221,6 +222,7 @@ OFF_DOMAINS: tuple[str, ...] = (
     "facts about a specific company: its revenue, employees, CEO or share price",
     "politics, government ministers, elections and public officials",
     "hiring, salaries, firing employees, job interviews, CVs and careers",
+    "performance reviews, improvement plans and warnings for individual employees",
     "writing emails, letters, speeches, marketing copy, slogans and social media posts",
     "translation between languages",
     "travel, flights, hotels, visas",

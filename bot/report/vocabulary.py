@@ -180,6 +180,23 @@ DEMONYMS = {
     "chinese": "china", "japanese": "japan", "norwegian": "norway", "portuguese": "portugal",
 }
 
+# Countries a company may be in: places, never terms the report could be asked about.
+COUNTRIES = frozenset("""
+afghanistan albania algeria andorra angola argentina armenia australia austria azerbaijan bahrain
+bangladesh belarus belgium benin bolivia bosnia botswana brazil brunei bulgaria burkina cambodia
+cameroon canada chile china colombia congo croatia cuba cyprus czechia czech denmark djibouti
+ecuador egypt estonia eswatini ethiopia fiji finland france gabon gambia georgia germany ghana
+greece guatemala guinea haiti honduras hungary iceland india indonesia iran iraq ireland israel
+italy jamaica japan jordan kazakhstan kenya korea kosovo kuwait kyrgyzstan laos latvia lebanon
+lesotho liberia libya liechtenstein lithuania luxembourg madagascar malawi malaysia maldives mali
+malta mauritania mauritius mexico moldova monaco mongolia montenegro morocco mozambique myanmar
+namibia nepal netherlands holland nicaragua niger nigeria macedonia norway oman pakistan panama
+paraguay peru philippines poland portugal qatar romania russia rwanda senegal serbia singapore
+slovakia slovenia somalia spain lanka sudan suriname sweden switzerland syria taiwan tajikistan
+tanzania thailand togo tunisia turkey türkiye turkmenistan uganda ukraine emirates uae uruguay
+uzbekistan venezuela vietnam yemen zambia zimbabwe england scotland wales uk usa america
+""".split())
+
 # Regions a question may name, by the countries in them (for the contributor list).
 REGIONS = {
     "north america": ("usa", "canada", "mexico"), "latin america": ("mexico", "brazil"),
@@ -197,6 +214,7 @@ BUSINESS_SHORTHAND = frozenset({
     "US", "USA", "UK", "OEM", "OEMS", "B2B", "B2C", "SME", "SMES", "CEO", "CFO", "COO", "CTO",
     "HQ", "R&D", "KPI", "KPIS", "FTE", "FTES", "IT", "HR", "M", "MIO", "BN", "K", "PPL",
     "DACH", "EMEA", "APAC", "LATAM", "MENA", "ASEAN",  # regions
+    "MD", "GM", "VP", "SVP", "EVP", "PM",  # titles
     # country codes
     "DE", "CH", "SE", "DK", "FI", "NO", "NL", "FR", "ES", "PT", "RS", "BR", "MX", "CA",
     "CN", "JP", "IN", "PL", "CZ", "AT", "BE", "TR",
@@ -328,7 +346,7 @@ LIST_CUES: dict[str, str] = {
     "trends": r"\btrends?\b|\beconom(y|ies)\b",
     "models": r"\b(business )?models\b|\barchetypes?\b|\bcanvases\b|\btypes of business model",
     "challenges": r"\bchalleng\w*|\bobstacles?\b|\bbarriers?\b|\bhurdles?\b|\bpitfalls?\b|"
-                  r"\bfail(s|ed|ing|ures?)?\b|\bgo(es)? wrong\b",
+                  r"\bfail(s|ed|ing)?\b|\bgo(es)? wrong\b",
     "why": r"\bwhy\b(?![^?]{0,60}\b(fail\w*|wrong|struggl\w*))[^?]{0,60}\b(matter\w*|important|"
            r"innovat\w*)|\breasons?\b|\bdrivers?\b",
     "impact": r"\bimpact\w*|\beffects? on\b|\baffect\w* the (sector|industry)\b",
