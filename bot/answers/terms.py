@@ -92,7 +92,7 @@ def known(vocab: Vocabulary, word: str, topic_slot: bool = False) -> bool:
     still names the topic asked about.
     """
     tokens = tokenize(word)
-    if not tokens or _QUANTITY.match(word) or word.upper() in BUSINESS_SHORTHAND:
+    if not tokens or _QUANTITY.match(word):
         return True  # a stop word, or a quantity ("120-word", "9-year-old")
     bare = re.sub(r"['’]s$", "", word)
     everyday = COMMON_ZIPF if topic_slot else TOPIC_ZIPF
@@ -172,6 +172,8 @@ def absent_terms(
         if end + 1 < len(run) and run[end].islower():
             if _HEAD_NOUN.search(run[end + 1]):
                 end += 1  # "quantum computing", "blockchain technology"
+        if all(w.upper() in BUSINESS_SHORTHAND for w in run[start : end + 1]):
+            continue  # "DACH", "MD": shorthand any description uses; "EU Machinery Regulation" is
         term = " ".join(run[start : end + 1])
         window = " ".join(run[start : end + 2])  # "recurring revenue" says more than "recurring"
         if term and term.lower() not in (t.lower() for t, _ in terms):
