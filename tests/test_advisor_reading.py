@@ -180,3 +180,39 @@ def test_shorter_keeps_the_gist_of_every_part(advisor: Advisor) -> None:
     same = advisor.ask("in bullets", history=history)
     assert same.plan is not None and same.plan.brevity == 0
     assert "Shortened" not in same.text
+
+
+def test_follow_ups_carry_the_list_they_point_into(advisor: Advisor) -> None:
+    resources = turns("what are the key resources of the servitised model?",
+                      "- Service-oriented personnel and training resources\n- Technology "
+                      "platforms for service delivery\n- Strong financial and R&D capacity\n"
+                      "- Logistic centres\n- Customer feedback and/or product usage data [1]")
+    fourth = advisor.ask("the 4th one - logistic centres? why would a service business need "
+                         "those", history=resources)
+    grounded(fourth)
+    assert any("Servitised Business Models > Key Resources" in s for s in cited(fourth))
+    people = turns("which contributors come from Italy?",
+                   "Six contributors are listed with Italian institutions: Federica Acerbi, "
+                   "Veronica Arioli, Gianmarco Bressanelli, Roberto Sala, Marco Tasich and "
+                   "Sergio Cavalieri.")
+    more = advisor.ask("Thank you. And from Switzerland and France?", history=people)
+    grounded(more)
+    for name in ("Oliver Stoll", "Dimitris Kiritsis", "Khaled Medini"):
+        assert name in more.text, name
+    revenue = turns("how does a data-driven business model make money?",
+                    "1. Data-driven manufacturing output\n2. Supply chain optimisation services"
+                    "\n3. Sustainability services\n4. Risk mitigation services")
+    slide = advisor.ask("shorter. one line each, for a slide", history=revenue)
+    assert slide.plan is not None and slide.plan.brevity == 0  # one line each: all points
+    assert any("Data-driven Business Models > Revenue Streams" in s for s in cited(slide))
+
+
+def test_names_with_in_and_whole_levers_of_named_recommendations(advisor: Advisor) -> None:
+    india = advisor.ask("We are an auto-parts forging unit in Pune. Does the report mention "
+                        "Make in India? What is recommendation 8 saying for skills, technology "
+                        "and policy?")
+    assert "Make in India" in india.not_in_report
+    table = advisor.ask("Table please: rec | skills | technology | policy - for "
+                        "recommendations 4 and 9 only.")
+    assert "permission and access levels" in table.text
+    assert "effective policy guiding" in table.text

@@ -172,7 +172,7 @@ def decide(
     one_model = len(models) == 1 and not s.whole_report  # "data-driven: what's in it for me?"
     if s.overview and not one_model and (not report_lists or generic or s.whole_report):
         return "overview"
-    if generic and kind == "overview" and best >= SIMILAR_MIN and (
+    if generic and not one_model and kind == "overview" and best >= SIMILAR_MIN and (
         best - s.similarity.get("enumerate", 0.0) >= MARGIN
     ):
         return "overview"
@@ -193,7 +193,7 @@ def decide(
         return "advise"
     if whole_list:
         return "enumerate"
-    if s.overview:
+    if s.overview and not one_model:
         return "overview"
     if s.advice and not blocks and context:
         return "advise"
@@ -201,7 +201,7 @@ def decide(
     if kind in {"overview", "advise", "risks", "enumerate"} and best >= SIMILAR_MIN and (
         best - lookup >= MARGIN
     ):
-        if kind == "enumerate" and not report_lists:
+        if (kind == "enumerate" and not report_lists) or (kind == "overview" and one_model):
             return "lookup"
         if kind == "advise" and not has_company:
             return "lookup"

@@ -94,7 +94,8 @@ def _with_levers(
     lines = []
     for title, found in by_rec.items():
         lines.append(f"{cut(title, 110)} {pack.cite(found[0][1].chunk)}")
-        lines += [f"   - {lever}: {cut(e.text, LEVER_CHARS)}" for lever, e in found]
+        limit = LEVER_CHARS * 4 if numbers else LEVER_CHARS  # the recommendations asked for: whole
+        lines += [f"   - {lever}: {cut(e.text, limit)}" for lever, e in found]
     return "\n".join(lines)
 
 

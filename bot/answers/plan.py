@@ -284,8 +284,10 @@ class Planner:
         if again is not None:
             return self._standalone(again[0], again[1], rewrite)
         resolved = resolve_ordinal(question, history)
-        if resolved:
-            return resolved
+        if resolved:  # "the 4th one": that item, of the model or list the last turns were about
+            last = [t for t in history[-2:] if t.get("role") == "user"]  # the list's question
+            carried = [t for t in carried_targets(resolved, last) if t != "contributors"]
+            return f"{resolved} ({'; '.join(carried)})" if carried else resolved
         if not needs_rewrite(question, history):
             return question
         if rewrite is not None:

@@ -18,8 +18,8 @@ from bot.report.vocabulary import COMPARE, ORDINALS, RECOMMENDATION_REF
 Turn = dict[str, str]
 
 _DEPENDENT = re.compile(
-    r"^\s*(and|also|what about|how about|then|so)\b|\b(it|its|it's|they|them|their|this|that|"
-    r"these|those|such|same|former|latter|the model|that model|this model)\b",
+    r"(?:^|[.!?]\s+)\s*(and|also|what about|how about|then|so)\b|\b(it|its|it's|they|them|their|"
+    r"this|that|these|those|such|same|former|latter|the model|that model|this model)\b",
     re.IGNORECASE,
 )
 _RECOMMENDATION = re.compile(RECOMMENDATION_REF, re.IGNORECASE)
@@ -47,7 +47,8 @@ _FORMAT = re.compile(
 )
 _FILLER = re.compile(
     r"\b(ok|okay|pls|plz|please|thx|thanks|lol|can|could|would|you|u|make|put|say|it|that|this|"
-    r"the|answer|just|max|now|but|and|so|too|long|read|in|a|me|for|give|explain|words?)\b|"
+    r"the|answer|just|max|now|but|and|so|too|long|read|in|a|me|for|give|explain|words?|each|"
+    r"slides?|deck|ppt|powerpoint|presentation|email|chat)\b|"
     r"[^\w\s]", re.IGNORECASE
 )
 _CONTRIBUTORS = re.compile(
@@ -208,6 +209,9 @@ def brevity(question: str, history: Sequence[Turn]) -> int:
     if restated(question, history) is None:
         return 0
     count = _COUNT.search(question)
+    each = r"\s*(each|apiece|per (item|point|bullet|entry))\b"
+    if count and re.match(each, question[count.end():], re.IGNORECASE):
+        return 0  # "one line each": every point stays, and each is one line already
     if count is None:
         shorter = re.search(r"\b(short|brief|tl;?dr|didn'?t read|condense|summari[sz]e|recap)",
                             question, re.IGNORECASE)

@@ -159,6 +159,11 @@ def carried_targets(question: str, history: Sequence[Turn]) -> list[str]:
     need_block = not blocks_in(question)
     need_rec = not ONE_REC.search(question)
     out: list[str] = []
+    last = " ".join(t.get("content", "") for t in history[-2:])
+    if not (models_in(question) or blocks_in(question) or any(
+        p.search(question) for p in _LISTS.values()
+    )) and _LISTS["contributors"].search(last):  # "any other nordic institutions in there?"
+        out.append("contributors")
     last_user = next((t.get("content", "") for t in reversed(history)  # the last that named
                       if t.get("role") == "user" and models_in(t.get("content", ""))), "")  # one
     if need_model and len(found := models_in(last_user)) > 1 and (

@@ -232,6 +232,7 @@ _QUESTION_WORD = re.compile(
 _SPAN_LEAD = re.compile(
     r"^(?:(?:the|a|an|any|some|our|their|its|this|that|these|those|such)\s+|"
     r"(?:kinds?|sorts?|types?) of\s+)+", re.IGNORECASE)
+_NAME_WITH_IN = re.compile(r"\s*[A-Z][\w'’-]*\s+(?:in|for|of|on)\s+[A-Z]")  # "Make in India"
 _QUOTED = re.compile(r"[\"“]([^\"“”]{3,80})[\"”]|(?<![\w'])'([^']{3,80})'(?![\w'])")
 # A sentence that opens on its topic: "Outcome-based pricing is what our sales team pushes".
 _TOPIC_STATEMENT = re.compile(
@@ -283,7 +284,7 @@ def asked_phrases(question: str, explicit: bool | None = None) -> list[str]:
             for piece in re.split(r"\s+(?:and|or|nor)\s+|\s*/\s*", match.group("span")):
                 if _QUESTION_WORD.match(piece):
                     break  # "X and what does it say about Y": Y has its own cue
-                if pattern is _ASKS_AFTER:
+                if pattern is _ASKS_AFTER and not _NAME_WITH_IN.match(piece):
                     piece = _SPAN_END.sub("", piece)
                 phrase = _SPAN_LEAD.sub("", piece.strip(" '’‘-"))
                 topic = [t for t in tokenize(phrase) if t not in _LIST_NAMES]  # "skills levers"

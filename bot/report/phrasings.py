@@ -125,7 +125,8 @@ KIND_EXAMPLES: dict[str, tuple[str, ...]] = {
 ALL_CUES = (
     r"(?<!\bat )(?<!\bthey )(?<!\bwe )(?<!\byou )\b(all(?! (this|that|these|those|of us|over|"
     r"along|the time)\b)|every|each|entire|whole|complete|full|list|"
-    r"enumerate|name them|one by one|(leave|leaving|left) (none|nothing|no \w+) out|"
+    r"enumerate|name them|one by one|exhaustive\w*|comprehensive\w*|in full|each and every|"
+    r"(leave|leaving|left) (none|nothing|no \w+) out|"
     r"(leave|leaving) (any|anything|any \w+|one|anyone) out|(not|n't|never) (omit|skip|miss)\w*|"
     r"without (omitting|skipping|missing)|"
     r"everything|overview of (all|every|the (six|ten|nine)))\b|\bwhat are the (six|ten|nine|"
