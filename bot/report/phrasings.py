@@ -237,6 +237,11 @@ OFF_DOMAINS: tuple[str, ...] = (
     "personal life advice and relationships",
     "network security configuration, IT administration and passwords",
     "how to operate, repair or maintain a specific machine or appliance",
+    "production scheduling, kanban sizing, OEE and other shop-floor calculations",
+    "quality management, ISO certification and audits",
+    "freight, routing, warehousing and fleet operations",
+    "advertising campaigns, SEO and social media marketing",
+    "real estate, land, buildings and rents",
 )
 ON_DOMAINS: tuple[str, ...] = (
     "business models for manufacturers",
