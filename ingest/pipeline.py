@@ -22,7 +22,7 @@ from bot.settings import Settings
 from bot.types import Chunk
 from ingest.chunker import chunk_blocks
 from ingest.loaders import SUPPORTED_SUFFIXES, load_file, title_of
-from ingest.precompute import save_canvas_vectors
+from ingest.precompute import save_stored_vectors
 
 Progress = Callable[[str, int, int], None]
 EMBED_BATCH = 64  # chunks per embed call (and per progress-bar step)
@@ -217,7 +217,7 @@ def _commit(
         LexicalIndex.build(all_chunks).save(folder)
         previous = lexical_dir(store.data_dir, old.collection) if old else None
         model_ = embedder or load_embedder(model, store.data_dir)
-        save_canvas_vectors(all_chunks, model_, folder, previous)
+        save_stored_vectors(all_chunks, model_, folder, previous)
         state = IndexState(
             generation=generation,
             collection=name,

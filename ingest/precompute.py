@@ -1,5 +1,7 @@
-"""Report texts the canvas engine compares briefs with, embedded at ingest and stored with the
-new generation (bot.canvas.service reads them, so a process's first canvas embeds only the brief).
+"""Texts embedded at ingest and stored with the new generation: the report texts the canvas
+engine compares briefs with (bot.canvas.service reads them, so a process's first canvas embeds
+only the brief), and the indexed text's short phrases the question plan compares a user's
+phrases with (bot.answers.phrases).
 
 The texts follow bot.canvas.engine.CanvasEngine: each canvas item prefixed with its block title,
 each canvas's profile and trend, each recommendation, each block's meaning, each archetype's
@@ -13,6 +15,7 @@ from pathlib import Path
 
 from bot.errors import AdvisorError
 from bot.index.embedding import Embedder, RecordingEmbedder
+from bot.index.lexical import text_phrases
 from bot.index.vector_table import load_vectors, save_vectors
 from bot.report.outline import BLOCK_TITLES, ReportIndex
 from bot.report.phrasings import ARCHETYPE_EXAMPLES
@@ -34,18 +37,17 @@ def canvas_texts(index: ReportIndex) -> list[str]:
     )
 
 
-def save_canvas_vectors(
+def save_stored_vectors(
     chunks: list[Chunk], embedder: Embedder, folder: Path, previous: Path | None = None
 ) -> int:
-    """Embed the canvas texts of these chunks and save them in the generation's `folder`.
-
-    Vectors saved with the previous generation are reused. Returns how many texts were saved:
-    0 when the report is not in the index (a corpus without its canvases needs none).
-    """
+    """Embed the canvas texts and the phrases of these chunks and save them in the generation's
+    `folder`. Vectors saved with the previous generation are reused. Returns how many texts were
+    saved (a corpus without the report has no canvas texts, only phrases)."""
     try:
         texts = canvas_texts(ReportIndex.build(chunks))
     except AdvisorError:
-        return 0
+        texts = []
+    texts += text_phrases(chunks)
     model = str(getattr(embedder, "model_path", ""))
     known = load_vectors(previous, model) if previous is not None else {}
     recorder = RecordingEmbedder(embedder, known)

@@ -1,5 +1,6 @@
-"""Canvas embeddings are computed at ingest and stored with the generation: a fresh process's
-first canvas embeds only the brief, and drafts the same canvas as without them."""
+"""Canvas texts and the indexed text's phrases are embedded at ingest and stored with the
+generation: a fresh process's first canvas embeds only the brief and drafts the same canvas as
+without them, and its first question about a phrase embeds no phrase of the text."""
 
 from __future__ import annotations
 
@@ -69,10 +70,25 @@ def test_without_stored_vectors_the_same_canvas_is_drafted(corpus_settings, embe
     assert set(again.texts) == {BRIEF, *statements(BRIEF)}
 
 
-def test_a_corpus_without_the_report_stores_no_canvas_vectors(embedder, tmp_path):
+def test_a_corpus_without_the_report_stores_only_its_phrases(embedder, tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "notes.md").write_text("# Pumps\n\nWe sell pumping as a service.\n", encoding="utf-8")
     settings = Settings(data_dir=tmp_path / "d")
     ingest(settings, [docs], embedder=embedder, show_progress=False)
-    assert not (_folder(settings) / CANVAS_VECTORS).exists()
+    table = load_vectors(_folder(settings), embedder.model_path)
+    assert {"pumping", "sell pumping", "service"} <= set(table)
+    assert not any(text.startswith("Value Propositions:") for text in table)
+
+
+def test_the_first_question_about_a_phrase_embeds_no_phrase_of_the_text(
+    corpus_settings, embedder
+):
+    table = load_vectors(_folder(corpus_settings), embedder.model_path)
+    vocab = Advisor(corpus_settings, embedder=embedder).answerer.guard.vocabulary()
+    assert set(vocab.phrases) <= set(table)
+    counting = CountingEmbedder(embedder)
+    question = "Does the report say anything about edge computing for data-driven models?"
+    answer = Advisor(corpus_settings, embedder=counting).ask(question)
+    assert "edge computing" in answer.not_in_report
+    assert not set(counting.texts) & set(vocab.phrases)  # only the question's own phrases

@@ -38,7 +38,7 @@ from bot.answers.rewrite import Turn, rewrite
 from bot.answers.scope import ScopeCheck, ScopeGuard
 from bot.answers.subjects import Subject, comparison, subject_query, targeted_section
 from bot.answers.targets import searchable
-from bot.index.retrieval import Retriever, validate_question
+from bot.index.retrieval import Retriever, generation_folder, validate_question
 from bot.llm import ChatBackend
 from bot.report.catalog import Outline
 from bot.report.outline import RECOMMENDATIONS_HEADING
@@ -89,7 +89,8 @@ class Answerer:
         self.retriever = retriever
         self.llm = llm
         self.guard = ScopeGuard(retriever.chunks, retriever.store.state_token)
-        self.planner = Planner(retriever.embedder, self.guard, retriever.similarity, self.outline)
+        self.planner = Planner(retriever.embedder, self.guard, retriever.similarity, self.outline,
+                               lambda: generation_folder(retriever.store))
         self._fit = fit
         self._outline: tuple[object, Outline] | None = None
         self._lock = threading.Lock()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from functools import partial
+from pathlib import Path
 
 import numpy as np
 
@@ -58,6 +59,7 @@ from bot.answers.terms import (
 )
 from bot.index.embedding import Embedder
 from bot.index.lexical import tokenize
+from bot.index.vector_table import keep_new_vectors, recording_embedder
 from bot.report.catalog import Outline
 from bot.types import Company, Hit, Plan
 
@@ -94,20 +96,26 @@ class Planner:
         guard: ScopeGuard,
         nearness: Callable[[str], float] | None = None,
         outline: Callable[[], Outline] | None = None,
+        folder: Callable[[], Path | None] | None = None,
     ) -> None:
         self.embedder = embedder
         self.guard = guard
         self.nearness = nearness  # how close in meaning the index comes to a term
         self.outline = outline  # the outline of the live index, for the items lists hold
+        self.folder = folder  # the live generation's folder, whose vector table holds phrases
         self.examples = KindExamples(embedder)
         self._phrases: PhraseIndex | None = None
 
     def phrase_index(self) -> PhraseIndex:
-        """The indexed text's phrases, embedded once per index generation."""
+        """The indexed text's phrases, embedded once per index generation: read from the
+        generation's vector table (ingest stores them), the missing ones embedded and added."""
         vocab = self.guard.vocabulary()
         cached = self._phrases
         if cached is None or cached.vocab is not vocab:
-            cached = self._phrases = PhraseIndex(vocab, self.embedder)
+            folder = self.folder() if self.folder is not None else None
+            recorder = recording_embedder(folder, self.embedder)
+            cached = self._phrases = PhraseIndex(vocab, recorder)
+            keep_new_vectors(folder, recorder)
         return cached
 
     def named_items(self, text: str, found: Sequence[str]) -> tuple[str, ...]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from bot.answers.subjects import subjects_in
-from bot.index.lexical import STOPWORDS, tokenize
+from bot.index.lexical import text_phrases, tokenize
 from bot.report.vocabulary import DEMONYMS, META, OFF_TOPIC, WORDING
 from bot.types import SECTION_SEP, Chunk, Hit
 
@@ -40,7 +40,6 @@ _OFF_TOPIC_RE = tuple((name, re.compile(p, re.IGNORECASE)) for name, p in OFF_TO
 _WORDING = frozenset(tokenize(WORDING))
 _META = re.compile(META, re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"[.;:!?()\n,]")
-_PHRASE_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 _DEMONYM_RE = re.compile(
     r"\b(" + "|".join(re.escape(k) for k in DEMONYMS) + r")\b", re.IGNORECASE
@@ -78,17 +77,15 @@ class Vocabulary:
     def __init__(self, chunks: Sequence[Chunk]) -> None:
         words: set[str] = set()
         pairs: set[tuple[str, str]] = set()
-        phrases: set[str] = set()
         for chunk in chunks:
             words.update(tokenize(chunk.text))
             words.update(tokenize(chunk.section))
             for sentence in _SENTENCE_BREAK.split(f"{chunk.text}\n{chunk.section}"):
                 tokens = tokenize(sentence)
                 pairs.update((a, b) for i, a in enumerate(tokens) for b in tokens[i + 1 : i + 4])
-                phrases.update(_phrases(sentence))
         self.words = words
         self.pairs = pairs
-        self.phrases = sorted(phrases)
+        self.phrases = text_phrases(chunks)
         self._sorted = sorted(words)
         self.by_section: dict[str, list[Chunk]] = {}
         for chunk in chunks:
@@ -133,18 +130,6 @@ class Vocabulary:
             out.append(self._sorted[i])
             i += 1
         return out
-
-
-def _phrases(sentence: str) -> set[str]:
-    """The runs of one to three words of a sentence that neither start nor end on a stop word."""
-    words = [w.lower() for w in _PHRASE_WORD.findall(sentence)]
-    out = set()
-    for i in range(len(words)):
-        for n in (1, 2, 3):
-            run = words[i : i + n]
-            if len(run) == n and run[0] not in STOPWORDS and run[-1] not in STOPWORDS:
-                out.add(" ".join(run))
-    return out
 
 
 def _specifics(question: str) -> list[str]:

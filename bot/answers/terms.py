@@ -98,7 +98,7 @@ def known(vocab: Vocabulary, word: str, topic_slot: bool = False) -> bool:
     everyday = COMMON_ZIPF if topic_slot else TOPIC_ZIPF
     coined = bare.count("-") >= 2  # "light-as-a-service": a term, however common its parts
     if not coined and ((bare.islower() and common_word(bare, everyday))
-                       or common_word(bare.lower(), FUNCTION_ZIPF) or foreign_word(bare)):
+                       or common_word(bare.lower(), FUNCTION_ZIPF)):
         return True
     if coined and vocab.together([t for t in tokens[1:]]):
         return True  # "triple-bottom-line" is "triple bottom line"
@@ -109,7 +109,7 @@ def known(vocab: Vocabulary, word: str, topic_slot: bool = False) -> bool:
             token, vocab.near(token), n=1, cutoff=FUZZY_CUTOFF
         ):
             continue
-        return False
+        return not coined and foreign_word(bare)  # checked last: it loads five languages
     return True
 
 

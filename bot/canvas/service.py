@@ -10,7 +10,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from bot.answers.prompts import CANVAS_FALLBACK_NOTICE
@@ -20,7 +19,7 @@ from bot.canvas.gaps import GapReport, UserCanvas, analyse_gaps, parse_user_canv
 from bot.canvas.model import rewrite
 from bot.errors import AdvisorError
 from bot.index.embedding import Embedder
-from bot.index.retrieval import Retriever, lexical_dir
+from bot.index.retrieval import Retriever, generation_folder
 from bot.index.store import Store
 from bot.index.vector_table import keep_new_vectors, recording_embedder
 from bot.report.outline import ReportIndex
@@ -42,7 +41,7 @@ def shared_engine(store: Store, retriever: Retriever, embedder: Embedder) -> Can
     with _ENGINES_LOCK:
         engine = _ENGINES.get(key) if key[1] is not None else None
         if engine is None:
-            folder = _generation_folder(store)
+            folder = generation_folder(store)
             recorder = recording_embedder(folder, embedder)  # vectors stored at ingest
             engine = CanvasEngine(ReportIndex.build(retriever.chunks()), recorder)
             keep_new_vectors(folder, recorder)
@@ -57,12 +56,6 @@ def _numbered(canvas: Canvas) -> Canvas:
     """Citation numbers shared across the canvas, in order of first appearance."""
     blocks, recs = renumber(canvas.blocks, canvas.recommendations)
     return replace(canvas, blocks=blocks, recommendations=recs)
-
-
-def _generation_folder(store: Store) -> Path | None:
-    """The live generation's folder, where ingest stored the canvas texts' vectors."""
-    state = store.read_state()
-    return None if state is None else lexical_dir(store.data_dir, state.collection)
 
 
 class CanvasService:

@@ -63,6 +63,29 @@ def tokenize(text: str) -> list[str]:
 HEADINGS = "headings"
 
 
+_PHRASE_BREAK = re.compile(r"[.;:!?()\n,]")
+_PHRASE_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+MAX_PHRASES = 20_000  # a large corpus keeps its most frequent phrases
+
+
+def text_phrases(chunks: Sequence[Chunk], limit: int = MAX_PHRASES) -> list[str]:
+    """The runs of one to three words in the chunks' sentences (and section paths) that neither
+    start nor end on a stop word, sorted; the `limit` most frequent of a large corpus."""
+    counts: dict[str, int] = {}
+    for chunk in chunks:
+        for sentence in _PHRASE_BREAK.split(f"{chunk.text}\n{chunk.section}"):
+            words = [w.lower() for w in _PHRASE_WORD.findall(sentence)]
+            for i in range(len(words)):
+                for n in (1, 2, 3):
+                    run = words[i : i + n]
+                    if len(run) == n and run[0] not in STOPWORDS and run[-1] not in STOPWORDS:
+                        phrase = " ".join(run)
+                        counts[phrase] = counts.get(phrase, 0) + 1
+    if len(counts) > limit:
+        return sorted(sorted(counts, key=lambda p: (-counts[p], p))[:limit])
+    return sorted(counts)
+
+
 class LexicalIndex:
     """A BM25 index plus the chunks it ranks, in index order."""
 

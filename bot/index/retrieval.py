@@ -22,6 +22,12 @@ def lexical_dir(data_dir: Path, collection: str) -> Path:
     return data_dir / "bm25" / collection
 
 
+def generation_folder(store: Store) -> Path | None:
+    """The live generation's folder, where ingest stores its BM25 files and vector table."""
+    state = store.read_state()
+    return None if state is None else lexical_dir(store.data_dir, state.collection)
+
+
 _ANSI_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])")
 
 
