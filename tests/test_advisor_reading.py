@@ -216,3 +216,20 @@ def test_names_with_in_and_whole_levers_of_named_recommendations(advisor: Adviso
                         "recommendations 4 and 9 only.")
     assert "permission and access levels" in table.text
     assert "effective policy guiding" in table.text
+
+
+def test_the_domain_check_spares_questions_that_name_the_report(advisor: Advisor) -> None:
+    medini = advisor.ask("Which institution is Khaled Medini from?")
+    assert not medini.refused and "École des Mines" in medini.text
+    insurance = advisor.ask("We now rent our dishwashers to restaurants instead of selling them. "
+                            "Does our standard all-risks property policy cover them at customer "
+                            "sites, or do we need a separate equipment policy?")
+    assert insurance.refused
+    regulation = advisor.ask("Under the new EU Machinery Regulation (EU) 2023/1230, can we ship "
+                             "the operating instructions for our woodworking machines in digital "
+                             "form only, or do we still have to provide paper if the customer "
+                             "asks? From what date does this apply?")
+    assert regulation.refused
+    about = advisor.ask("What would the WMR tell a Kenyan maker of solar water pumps about "
+                        "Juakali workshops and where to start?")
+    assert not about.refused and "Juakali" in " ".join(about.not_in_report)

@@ -40,7 +40,7 @@ _DESCRIBED = re.compile(
     r"\b(?:a|an|for|our)\s+(?:[\w&/,.'-]+\s+){0,7}?(?:" + "|".join(COMPANY_NOUNS) + r")\b"
     r"(?![- ]models?\b|[- ]model canvas)"
     r"(?:\s+(?:of|for|in|with|from|making|producing|that)\b(?:(?!\s(?:or|but|should|could|would|"
-    r"will|can|is|are|was|were)\b|(?-i:\s[A-Z0-9]*[A-Z][A-Z0-9]+\b))[^.?!;]){0,80}\b)?",
+    r"will|can|is|are|was|were|about|regarding)\b|(?-i:\s[A-Z0-9]*[A-Z][A-Z0-9]+\b))[^.?!;]){0,80}\b)?",
     re.IGNORECASE,
 )
 _PRODUCTS = re.compile(
@@ -48,7 +48,8 @@ _PRODUCTS = re.compile(
     + "|".join(PRODUCT_VERBS)
     + r")\s+([^.?!;:]{3,80}?)(?=\s*(?:[.?!;:]|,|\band\b|\bwith\b|\bfor\b|\bin\b|\bat\b|$))"
     r"|\b(?:maker|manufacturer|producer|supplier|builder|vendor)s?\s+of\s+([^.?!;:,]{3,60}?)"
-    r"(?=\s*(?:[.?!;:,]|\bwith\b|\bin\b|\bbased\b|\band\b|$))",
+    r"(?=\s*(?:[.?!;:,]|\bwith\b|\bin\b|\bbased\b|\band\b|\babout\b|\bfor\b|\bwho\b|"
+    r"\bthat\b|\bwhich\b|$))",
     re.IGNORECASE,
 )
 # A pasted profile: "Company: food packaging films", "Products: ..."

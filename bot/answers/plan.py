@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -53,6 +54,7 @@ from bot.answers.targets import (
 from bot.answers.terms import (
     absent_terms,
     clauses,
+    common_word,
     unsaid_compounds,
     unsaid_phrases,
     without,
@@ -72,9 +74,20 @@ _TOPIC_REC = re.compile(
 )
 # The words before a term a question is about ("say about", "mention", "regarding").
 _ABOUT = r"\b(?:about|regarding|concerning|mentions?|covers?)\s+(?:[\w'’-]+\s+){0,3}"
-DOMAIN_MARGIN = 0.16  # a question this much closer to a domain outside the report is off-topic
-DOMAIN_MARGIN_NAMED = 0.1  # ...or this much closer, naming two things the index never mentions
-DOMAIN_WORDS_MIN = 6  # ...when it says enough to tell
+_ABOUT_REPORT = re.compile(r"\b(report|wmr\w*|world manufacturing)\b", re.IGNORECASE)
+DOMAIN_MARGIN = 0.12  # a question this much closer to a domain outside the report is off-topic
+DOMAIN_MARGIN_NAMED = 0.1  # ...or this much, naming something the text never mentions
+DOMAIN_WORDS_MIN = 6  # ...when it says enough to tell, and names none of the report's own things
+# A model named as one ("digital business model", "AI-based", "servitisation"), not "digital
+# form" or "our AI" in passing.
+_MODEL_NAMED = re.compile(
+    r"\b(digital|ai|data[- ]driven)[- ]+(based[- ]+)?(business[- ]+)?(models?|bms?|canvas|"
+    r"economy)\b|\bai[- ]based\b|\bdata[- ]driven\b|\bservi[tc]i[sz]\w*|\bcircular\w*|"
+    r"\bmass[- ]?customi[sz]\w*", re.IGNORECASE)
+_REPORT_THINGS = re.compile(r"\b(recommendations|recs?|recommendation (no\.? ?|#)?\d+|levers?|"
+                            r"canvas\w*|report|wmr\w*|trends?|challenges|business models?|bms?)\b",
+                            re.IGNORECASE)
+
 NEARBY_MIN = 0.5  # an indexed passage this close to a question keeps it from reading as off-topic
 MEANING_MIN = 0.45  # a common noun this close in meaning to some chunk is covered, in other words
 # A later part of a question that points back at an earlier one ("how do I calculate it").
@@ -238,9 +251,9 @@ class Planner:
             self.nearness(standalone) >= NEARBY_MIN
         ):  # read as off-topic from its phrasing alone, yet the index holds something close
             kind = read(indexed_nearby=True)
-        elif kind != "offtopic" and not (models_in(asking) or any(
-            not k.startswith("block:") for k in lists  # "what does it cost" names no canvas
-        )) and self._other_domain(question, standalone, asking, vector):
+        elif kind != "offtopic" and not self._names_the_report(asking, lists) and (
+            self._other_domain(question, standalone, asking, vector)
+        ):
             kind = "offtopic"  # "What sample size do we need for a 95% confidence level?"
         spans = company_spans(question, own) + place_names(question)
         described = description_only(question) if own is not None else ""
@@ -261,6 +274,20 @@ class Planner:
         return Plan(kind=kind, question=standalone, models=models, blocks=blocks, lists=lists,
                     company=company, not_in_report=absent, brevity=brevity(question, history))
 
+    def _names_the_report(self, asking: str, lists: Sequence[str]) -> bool:
+        """Whether the asking part names something of the report: a model as such, one of its
+        lists (not a canvas block or lever word alone: "what does it cost", "our insurance
+        policy"), its recommendations, canvases, trends or challenges, or a name the index holds
+        ("Which institution is Khaled Medini from?")."""
+        if any(not k.startswith(("block:", "levers:")) for k in lists):
+            return True
+        if _MODEL_NAMED.search(asking) or _REPORT_THINGS.search(asking):
+            return True
+        vocab = self.guard.vocabulary()
+        names = re.findall(r"(?<=[\w,;] )[A-Z][a-z]{2,}\b", asking)  # not a sentence's first word
+        return any(vocab.knows_closely(t) for name in names if not common_word(name.lower(), 3.5)
+                   for t in tokenize(name))  # a rare name the text holds, not "Industry"
+
     def _other_domain(
         self, question: str, standalone: str, asking: str, vector: np.ndarray
     ) -> bool:
@@ -272,9 +299,9 @@ class Planner:
             asking = asking_part(question)
             vector = self.embedder.embed_one(asking)
         gap = self.examples.domain_gap(vector)
-        if gap < DOMAIN_MARGIN and not (
-            gap >= DOMAIN_MARGIN_NAMED and len(self.absent(asking, "lookup")) >= 2
-        ):  # "should we quote DAP or DDP?": nearer another domain, on things the text never names
+        # weaker evidence needs a term the text never mentions beside it
+        named = gap >= DOMAIN_MARGIN_NAMED and bool(self.absent(asking, "lookup"))
+        if gap < DOMAIN_MARGIN and not named:
             return False
         return self.nearness is None or self.nearness(standalone) < NEARBY_MIN
 
@@ -331,5 +358,9 @@ class Planner:
             if verdict.in_scope:
                 return verdict
         assert verdict is not None
+        if verdict.reason in {"weak-evidence", "unknown-name"} and _ABOUT_REPORT.search(text):
+            # asked of the report itself ("what does the WMR say on X for a Y maker?"): the
+            # closest material, with what it never mentions said first, not a refusal
+            return replace(verdict, in_scope=True, reason="about-the-report")
         return verdict
 
