@@ -233,3 +233,32 @@ def test_the_domain_check_spares_questions_that_name_the_report(advisor: Advisor
     about = advisor.ask("What would the WMR tell a Kenyan maker of solar water pumps about "
                         "Juakali workshops and where to start?")
     assert not about.refused and "Juakali" in " ".join(about.not_in_report)
+
+
+def test_requests_to_compute_draft_or_write_formulas_are_refused(advisor: Advisor) -> None:
+    for question in (
+        "We're switching our floor scrubbers from sale to subscription: price EUR 38,000, cost "
+        "EUR 21,000, subscription EUR 1,150/month. After how many months do we break even per "
+        "machine? Show the calculation.",
+        "Can you draft the tender for selecting a reverse-logistics provider for our take-back "
+        "scheme? Scope of work, KPIs, evaluation criteria - about 2 pages.",
+        "Google Sheets question: tab 'log' has machine_id in A and hour-meter reading in C. I "
+        "want the latest reading per machine so I can invoice the pay-per-use hours. What "
+        "formula?",
+    ):
+        answer = advisor.ask(question)
+        assert answer.refused, question
+
+
+def test_a_name_of_capitalised_words_is_a_term_even_if_each_is_foreign(advisor: Advisor) -> None:
+    answer = advisor.ask("Was the WMR 2023 launched at Hannover Messe? I need the event, dates "
+                         "and venue, plus who edited the report.")
+    assert "Hannover Messe" in answer.not_in_report
+    assert any(s == "About the Report" for s in cited(answer))
+    taxonomy = advisor.ask("Does the World Manufacturing Report 2023 link circular business "
+                           "models to the EU Taxonomy? Independently of that, summarise the "
+                           "cost structure and the revenue streams it gives for circular models.")
+    assert taxonomy.plan is not None and taxonomy.plan.kind != "overview"
+    sections = cited(taxonomy)
+    for block in ("Cost Structure", "Revenue Streams"):
+        assert any(f"Circular Business Models > {block}" in s for s in sections), block

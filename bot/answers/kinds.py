@@ -169,7 +169,10 @@ def decide(
     if s.canvas:
         return "canvas"
     generic = set(report_lists) <= _GENERIC_LISTS and not blocks
-    one_model = len(models) == 1 and not s.whole_report  # "data-driven: what's in it for me?"
+    # one model's canvas or blocks, or one model without the whole report ("data-driven: what's in
+    # it for me?", "summarise the cost structure the WMR gives for circular models")
+    one_model = len(models) == 1 and (not s.whole_report or bool(blocks) or any(
+        k.startswith("canvas:") for k in report_lists))
     if s.overview and not one_model and (not report_lists or generic or s.whole_report):
         return "overview"
     if generic and not one_model and kind == "overview" and best >= SIMILAR_MIN and (

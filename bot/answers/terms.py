@@ -85,8 +85,11 @@ def foreign_word(word: str) -> bool:
     return other >= FOREIGN_ZIPF and other - english >= FOREIGN_GAP
 
 
-def known(vocab: Vocabulary, word: str, topic_slot: bool = False) -> bool:
+def known(vocab: Vocabulary, word: str, topic_slot: bool = False, in_name: bool = False) -> bool:
     """Whether the index knows a word (or it is an everyday word that names no topic).
+
+    in_name: the word stands in a run of capitalised words ("Hannover Messe"): a name, so a
+    word that is everyday in another language is not taken for the user's own wording.
 
     topic_slot: the word follows "about", "on", "of"...: there a fairly common word ("quantum")
     still names the topic asked about.
@@ -109,7 +112,7 @@ def known(vocab: Vocabulary, word: str, topic_slot: bool = False) -> bool:
             token, vocab.near(token), n=1, cutoff=FUZZY_CUTOFF
         ):
             continue
-        return not coined and foreign_word(bare)  # checked last: it loads five languages
+        return not coined and not in_name and foreign_word(bare)  # last: loads five languages
     return True
 
 
@@ -157,7 +160,9 @@ def absent_terms(
     text = _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).lower(), text)
     terms: list[tuple[str, str]] = []
     for slot, run in _runs(text):
-        unknown = [i for i, w in enumerate(run) if not known(vocab, w, slot)
+        names = {i for i, w in enumerate(run) if w[:1].isupper() and any(
+            0 <= j < len(run) and run[j][:1].isupper() for j in (i - 1, i + 1))}
+        unknown = [i for i, w in enumerate(run) if not known(vocab, w, slot, i in names)
                    and w.lower() not in _PLACE_WORDS]
         if not unknown:
             continue

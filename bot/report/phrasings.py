@@ -242,6 +242,7 @@ OFF_DOMAINS: tuple[str, ...] = (
     "freight, routing, warehousing and fleet operations",
     "advertising campaigns, SEO and social media marketing",
     "real estate, land, buildings and rents",
+    "workplace safety, forklift traffic and accident prevention",
 )
 ON_DOMAINS: tuple[str, ...] = (
     "business models for manufacturers",

@@ -141,6 +141,12 @@ OFF_TOPIC: tuple[tuple[str, str], ...] = (
                    r"[^.?!]{0,30}\b(podcasts?|books?|courses?|videos?|youtube|blogs?|newsletters?|conferences?|"
                    r"trade (shows?|fairs?)|events?|webinars?)\b"),
     ("writing", r"\b(gantt|project plan|org chart|spreadsheet|excel (sheet|template|file))s?\b"),
+    ("writing", r"\b(draft|write|prepare)\b[^.?!]{0,30}\b(tender|rfp|rfq|request for (proposal|"
+                r"quotation)|statement of work|scope of work)s?\b"),
+    ("coding", r"\b(google sheets|excel|spreadsheet|libreoffice)\b[^.?!]{0,200}\bformula|"
+               r"\bwhat formula\b|\b[vx]lookup\b|\bindex[/ -]match\b"),
+    ("finance", r"\bshow (me )?(the|your) (calculation|math|maths|working)\b|\b(after|in|within) "
+                r"how many (months|years|weeks)\b[^.?!]{0,40}\bbreak[- ]?even\b"),
     ("writing", r"\b(write|compose|make)\b[^.?!]{0,30}\b(haiku|limerick|poem|song|rap|story|"
                 r"slogan|tagline|jingle)s?\b|\b(generate|create|draw|make|design)\b[^.?!]{0,20}\b("
                 r"image|picture|drawing|logo|photo|illustration)s?\b"),
