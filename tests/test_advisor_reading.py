@@ -262,3 +262,22 @@ def test_a_name_of_capitalised_words_is_a_term_even_if_each_is_foreign(advisor: 
     sections = cited(taxonomy)
     for block in ("Cost Structure", "Revenue Streams"):
         assert any(f"Circular Business Models > {block}" in s for s in sections), block
+
+
+def test_a_follow_up_on_those_carries_the_list_and_a_report_canvas_is_listed(
+    advisor: Advisor,
+) -> None:
+    challenges = turns("What challenges does the report list for business model innovation?",
+                       "Nine challenges: resistance to change, skills gaps, regulatory "
+                       "compliance, cultural shift, market acceptance, high initial costs, data "
+                       "security concerns, uncertain ROI and lack of standardisation.")
+    hardest = advisor.ask("which of those would hit a 20-person family firm hardest?",
+                          history=challenges)
+    assert any(s.endswith(CHALLENGES) for s in cited(hardest))
+    table = advisor.ask("Make a table of the circular canvas with every block filled from the "
+                        "report.")
+    assert table.plan is not None and table.plan.kind == "enumerate"
+    assert "canvas:circular" in table.plan.lists
+    draft = advisor.answerer.plan("Create a canvas for my company based on the servitised "
+                                  "model, all nine blocks.")
+    assert draft.kind == "canvas"

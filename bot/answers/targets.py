@@ -46,6 +46,16 @@ _SEVERAL_RECS = re.compile(  # "recs 1, 4 and 7", "recommendations 3/6/9"
 )
 _COMPARE_CUE = re.compile(COMPARE, re.IGNORECASE)
 _KNOWN_LISTS = frozenset(list_keys())
+_THOSE = re.compile(r"\b(those|these|them|they|of the list|on the list|in the list)\b",
+                    re.IGNORECASE)
+# The lists a follow-up may point into, as words that name them again.
+_CARRIED_LISTS = {
+    "challenges": "the challenges of business model innovation",
+    "impact": "the impacts of business model innovation on the sector",
+    "why": "why business model innovation matters",
+    "trends": "the innovation trends",
+    "recommendations": "the ten recommendations",
+}
 NOT_TOPIC = frozenset(tokenize(f"{CHAT_WORDS} {WORDING} {DOMAIN_WORDS} {LIST_WORDS}"))
 _CHOICE = re.compile(r"\b(which|best|better|choose|pick|go with|prefer)\b", re.IGNORECASE)
 BLOCKS_LISTED = 3  # a question naming this many blocks of one canvas gets each block whole
@@ -164,6 +174,13 @@ def carried_targets(question: str, history: Sequence[Turn]) -> list[str]:
         p.search(question) for p in _LISTS.values()
     )) and _LISTS["contributors"].search(last):  # "any other nordic institutions in there?"
         out.append("contributors")
+    elif _THOSE.search(question) and not (models_in(question) or blocks_in(question) or any(
+        p.search(question) for p in _LISTS.values()
+    )):  # "which of those would hit a family firm hardest?": the list the last question named
+        asked = next((t.get("content", "") for t in reversed(history) if t.get("role") == "user"),
+                     "")
+        named = [k for k in _CARRIED_LISTS if _LISTS[k].search(asked)]
+        out += [_CARRIED_LISTS[k] for k in named[:1]]
     last_user = next((t.get("content", "") for t in reversed(history)  # the last that named
                       if t.get("role") == "user" and models_in(t.get("content", ""))), "")  # one
     if need_model and len(found := models_in(last_user)) > 1 and (
