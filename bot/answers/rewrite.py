@@ -61,6 +61,7 @@ _TOPICS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bclosing\b", re.IGNORECASE), "closing statement"),
 )
 MAX_REWRITE_CHARS = 400
+SHORT_FOLLOW_UP = 6  # a question this short after earlier turns leans on them
 
 
 def recommendation_number(match: re.Match[str]) -> int:
@@ -77,7 +78,7 @@ def needs_rewrite(question: str, history: Sequence[Turn] | None) -> bool:
     compares = bool(_COMPARE.search(question)) and len(subjects_in(question)) < 2  # "which is less
     # risky?" compares what the last turns named
     return (bool(_DEPENDENT.search(question) or _ORDINAL_REF.search(question)) or compares
-            or len(question.split()) <= 6)
+            or len(question.split()) <= SHORT_FOLLOW_UP)
 
 
 def _subject_of(text: str) -> str | None:

@@ -257,7 +257,9 @@ SUBJECT_PATTERNS: dict[str, str] = {
 BLOCK_PATTERNS: dict[str, str] = {
     "key_partners": r"\bpartner\w*|\bteam(s|ing)? up\b|\bsuppl(ier|iers|y side)\b",
     "key_activities": r"\bactivit\w*|\bgood at\b|\bstages?\b|\bsteps\b",
-    "key_resources": r"\bresources?\b|\bassets?\b",
+    "key_resources": r"\bresources?\b|\bassets?\b|\b(what|which)\s+(do|does|would|will)\s+(we|i|"
+                     r"they|one|a company)\s+need\b(?!\s+to\s+do)|\bneed (to have )?(in place|"
+                     r"inside)\b",
     "value_propositions": r"\bvalue propositions?\b|\bvalue\b",
     "customer_relationships": r"\brelationships?\b",
     "channels": r"\bchannels?\b|\breach\w*\b",
