@@ -281,3 +281,13 @@ def test_a_follow_up_on_those_carries_the_list_and_a_report_canvas_is_listed(
     draft = advisor.answerer.plan("Create a canvas for my company based on the servitised "
                                   "model, all nine blocks.")
     assert draft.kind == "canvas"
+
+
+def test_a_list_item_asked_about_cites_its_list_first(advisor: Advisor) -> None:
+    impacts = turns("how does bm innovation impact manufacturing acc. to the report",
+                    "It names eleven impacts:\n1. Enhanced customer experience\n2. Efficiency "
+                    "and productivity improvement\n3. Supply chain optimisation\n4. Digital "
+                    "transformation\n5. Collaborative ecosystems\n6. Risk management")
+    fifth = advisor.ask("#5 whats meant w/ that", history=impacts)
+    assert cited(fifth)[0].endswith("How does manufacturing business model innovation impact "
+                                    "the sector?")

@@ -25,7 +25,7 @@ from bot.answers.citations import MarkerRewriter, tidy, validate
 from bot.answers.citations import markers as markers_in
 from bot.answers.evidence import compose, compose_comparison, keep_points
 from bot.answers.outline_answers import enumerate_lists, generic_overview, overview, places_in
-from bot.answers.plan import Planner
+from bot.answers.plan import ITEM_LISTS, Planner
 from bot.answers.prompts import (
     FALLBACK_NOTICE,
     NOT_IN_REPORT,
@@ -40,7 +40,7 @@ from bot.answers.subjects import Subject, comparison, subject_query, targeted_se
 from bot.answers.targets import searchable
 from bot.index.retrieval import Retriever, generation_folder, validate_question
 from bot.llm import ChatBackend
-from bot.report.catalog import Outline
+from bot.report.catalog import LIST_SPECS, Outline
 from bot.report.outline import RECOMMENDATIONS_HEADING
 from bot.settings import Settings
 from bot.types import SECTION_SEP, Answer, Hit, Plan
@@ -134,6 +134,7 @@ class Answerer:
             return replace(base, hits=tuple(hits), subjects=tuple(subjects),
                            prefixes=tuple(prefixes))
         hits = self._named_recommendations(plan, self._targeted_hits(standalone, hits))
+        hits = self._first([LIST_SPECS[k][1] for k in plan.lists if k in ITEM_LISTS], hits)
         return replace(base, hits=tuple(hits))
 
     def _gather(self, plan: Plan, question: str, hits: list[Hit]) -> tuple[str, list[Hit]] | None:
