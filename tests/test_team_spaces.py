@@ -156,3 +156,21 @@ def test_only_admins_add_to_or_remove_from_the_shared_index(index, embedder, tmp
     added = next(s for s in shared if Path(s).name == "policy.md")
     boss.remove([added], shared=True)
     assert base.documents(shared=True) == {s: n for s, n in shared.items() if s != added}
+
+
+def test_phrases_of_private_documents_stay_in_the_private_space(index, embedder):
+    from bot.index.retrieval import generation_folder
+    from bot.index.vector_table import load_vectors
+
+    base = Advisor(index, embedder=embedder)
+    alice = base.for_user("alice@example.org")
+    alice.upload([("kestrel.md", ALICE_DOC.encode())])
+    answer = alice.ask("Does the report say anything about edge computing for the Kestrel "
+                       "retrofit review?")
+    assert "edge computing" in answer.not_in_report
+    shared = load_vectors(generation_folder(base.store), embedder.model_path)
+    private_folder = generation_folder(alice.store)
+    assert private_folder is not None and private_folder != generation_folder(base.store)
+    private = load_vectors(private_folder, embedder.model_path)
+    assert "kestrel line retrofits" in private
+    assert not any("kestrel" in text for text in shared)

@@ -179,8 +179,8 @@ def carried_targets(question: str, history: Sequence[Turn]) -> list[str]:
     )):  # "which of those would hit a family firm hardest?": the list the last question named
         asked = next((t.get("content", "") for t in reversed(history) if t.get("role") == "user"),
                      "")
-        named = [k for k in _CARRIED_LISTS if _LISTS[k].search(asked)]
-        out += [_CARRIED_LISTS[k] for k in named[:1]]
+        listed = [k for k in _CARRIED_LISTS if _LISTS[k].search(asked)]
+        out += [_CARRIED_LISTS[k] for k in listed[:1]]
     last_user = next((t.get("content", "") for t in reversed(history)  # the last that named
                       if t.get("role") == "user" and models_in(t.get("content", ""))), "")  # one
     if need_model and len(found := models_in(last_user)) > 1 and (

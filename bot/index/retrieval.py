@@ -22,8 +22,13 @@ def lexical_dir(data_dir: Path, collection: str) -> Path:
     return data_dir / "bm25" / collection
 
 
-def generation_folder(store: Store) -> Path | None:
-    """The live generation's folder, where ingest stores its BM25 files and vector table."""
+def generation_folder(store: Store | UserView) -> Path | None:
+    """The live generation's folder, where ingest stores its BM25 files and vector table. For a
+    user's view, the private space's (once it has documents): what is learnt of them is stored
+    there, never with the shared index."""
+    if isinstance(store, UserView):
+        private = store.private.state_token() is not None
+        return generation_folder(store.private if private else store.shared)
     state = store.read_state()
     return None if state is None else lexical_dir(store.data_dir, state.collection)
 
