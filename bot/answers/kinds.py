@@ -166,8 +166,9 @@ def decide(
         return "offtopic"  # the report holds no statistics, market figures or survey results
     if compared:
         return "compare"
+    # "make a table of the circular canvas, every block" asks for the report's canvas, not a draft
     if s.canvas and (has_company or not (models and (s.all_items or report_lists))):
-        return "canvas"  # not "make a table of the circular canvas, every block": the report's
+        return "canvas"
     generic = set(report_lists) <= _GENERIC_LISTS and not blocks
     # one model's canvas or blocks, or one model without the whole report ("data-driven: what's in
     # it for me?", "summarise the cost structure the WMR gives for circular models")

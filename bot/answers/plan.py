@@ -3,10 +3,12 @@
 `Planner.plan` reads a question (with the conversation so far) as a `Plan`:
 - the standalone question (a follow-up completed from earlier turns, "the fourth one" resolved
   against the list the last answer gave);
-- its kind (bot.answers.kinds);
+- its kind (bot.answers.kinds), off-topic too when the sentences that ask come clearly nearer a
+  domain outside the report than the report's own and name nothing of it;
 - its targets: the report's business models, canvas blocks and lists it names;
 - the company the user described in this or an earlier turn (bot.answers.company);
-- the terms the indexed text never mentions (bot.answers.terms).
+- the terms the indexed text never mentions (bot.answers.terms, bot.answers.names);
+- how short the user asked the answer to be ("shorter pls", "2 lines max").
 """
 
 from __future__ import annotations
@@ -77,6 +79,7 @@ _ABOUT = r"\b(?:about|regarding|concerning|mentions?|covers?)\s+(?:[\w'’-]+\s+
 _ABOUT_REPORT = re.compile(r"\b(report|wmr\w*|world manufacturing)\b", re.IGNORECASE)
 DOMAIN_MARGIN = 0.12  # a question this much closer to a domain outside the report is off-topic
 DOMAIN_MARGIN_NAMED = 0.1  # ...or this much, naming something the text never mentions
+RARE_NAME_ZIPF = 3.5  # a capitalised word rarer than this in English is a name
 DOMAIN_WORDS_MIN = 6  # ...when it says enough to tell, and names none of the report's own things
 # A model named as one ("digital business model", "AI-based", "servitisation"), not "digital
 # form" or "our AI" in passing.
@@ -285,8 +288,8 @@ class Planner:
             return True
         vocab = self.guard.vocabulary()
         names = re.findall(r"(?<=[\w,;] )[A-Z][a-z]{2,}\b", asking)  # not a sentence's first word
-        return any(vocab.knows_closely(t) for name in names if not common_word(name.lower(), 3.5)
-                   for t in tokenize(name))  # a rare name the text holds, not "Industry"
+        return any(vocab.knows_closely(t) for name in names  # a rare name, not "Industry"
+                   if not common_word(name.lower(), RARE_NAME_ZIPF) for t in tokenize(name))
 
     def _other_domain(
         self, question: str, standalone: str, asking: str, vector: np.ndarray
