@@ -291,3 +291,10 @@ def test_a_list_item_asked_about_cites_its_list_first(advisor: Advisor) -> None:
     fifth = advisor.ask("#5 whats meant w/ that", history=impacts)
     assert cited(fifth)[0].endswith("How does manufacturing business model innovation impact "
                                     "the sector?")
+
+
+def test_ranges_are_quantities_and_the_wmr_by_year_is_the_report(advisor: Advisor) -> None:
+    levers = advisor.ask("gimme all the policy levers, recs 1-10, one line each")
+    assert not levers.not_in_report
+    about = advisor.answerer.plan("what is the WMR 2023 about in 4-5 lines")
+    assert about.kind == "overview" and not about.not_in_report

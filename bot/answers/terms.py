@@ -37,7 +37,8 @@ _ASKING_CUES = tuple(re.compile(p, re.IGNORECASE) for p in (
     ALL_CUES, OVERVIEW_CUES, RISK_CUES, ADVICE_CUES, *LIST_CUES.values()
 ))
 _LIST_NAMES = frozenset(tokenize(LIST_WORDS))  # words that name one of the report's lists
-_QUANTITY = re.compile(r"^~?\d+(?:[.,]\d+)?[-–]?(?:years?|words?|pages?|minutes?|hours?|days?|"
+_QUANTITY = re.compile(r"^~?\d+(?:[.,]\d+)?[-–]\d+(?:[.,]\d+)?$|"  # "1-10", "4-5"
+                       r"^~?\d+(?:[.,]\d+)?[-–]?(?:years?|words?|pages?|minutes?|hours?|days?|"
                        r"weeks?|months?|persons?|people|man|seats?|lines?|slides?|steps?|shifts?|"
                        r"points?|bullets?|chars?|characters?)(?:[-–]old|[-–]long)?$")
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten twelve twenty "
