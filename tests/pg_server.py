@@ -36,8 +36,10 @@ def _free_port() -> int:
 
 
 def _as_postgres(*cmd: str) -> list[str]:
-    if os.geteuid() == 0:
-        return ["runuser", "-u", "postgres", "--", *cmd]
+    if os.geteuid() == 0:  # runuser lives in sbin, which a minimal PATH may leave out
+        runuser = shutil.which("runuser") or next(
+            (p for p in ("/usr/sbin/runuser", "/sbin/runuser") if os.path.exists(p)), "runuser")
+        return [runuser, "-u", "postgres", "--", *cmd]
     return list(cmd)
 
 
