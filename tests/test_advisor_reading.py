@@ -298,3 +298,14 @@ def test_ranges_are_quantities_and_the_wmr_by_year_is_the_report(advisor: Adviso
     assert not levers.not_in_report
     about = advisor.answerer.plan("what is the WMR 2023 about in 4-5 lines")
     assert about.kind == "overview" and not about.not_in_report
+
+
+def test_advice_that_also_asks_what_could_go_wrong_includes_the_costs(advisor: Advisor) -> None:
+    answer = advisor.ask("We are a 90-person maker of commercial coffee machines in Porto. Cafés "
+                         "want to pay per cup instead of buying the machine. What should we do "
+                         "first, and what could go wrong?")
+    grounded(answer)
+    assert answer.plan is not None and answer.plan.kind == "advise"
+    sections = cited(answer)
+    assert "New Business Models > Servitised Business Models > Cost Structure" in sections
+    assert any(s.endswith(CHALLENGES) for s in sections) and "Next step" in answer.text

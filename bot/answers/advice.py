@@ -20,6 +20,7 @@ from bot.answers.outline_answers import Pack, cut
 from bot.index.embedding import Embedder
 from bot.report.catalog import Entry, Outline, block_section
 from bot.report.outline import BLOCK_TITLES, Recommendation, ReportIndex
+from bot.report.phrasings import RISK_CUES
 from bot.report.vocabulary import ARCHETYPE_CUES
 from bot.types import CANVAS_BLOCKS, ArchetypeScore, Hit, Plan
 
@@ -28,6 +29,7 @@ BLOCKS_SHOWN = 2
 ITEMS_PER_BLOCK = 3
 CHALLENGES_SHOWN = 3
 RECS_SHOWN = 3
+_RISKY = re.compile(RISK_CUES, re.IGNORECASE)  # advice that also asks what could go wrong
 # "business model" names no archetype; left out before matching the user's words to one.
 _BUSINESS_MODEL = re.compile(r"\bbusiness[- ]models?\b|\bmodels?\b(?=[^.?!]*\b(suit|fit))",
                              re.IGNORECASE)
@@ -120,7 +122,8 @@ def _fit_line(plan: Plan, fit: Fit, ranking: Sequence[ArchetypeScore], text: str
 
 def _blocks_for(plan: Plan, fit: Fit, archetype: str, vector: np.ndarray) -> list[str]:
     canvas = fit.index.report.canvas(archetype)
-    named = [b for b in plan.blocks if canvas.items(b)]
+    wanted = [*plan.blocks, *(["cost_structure"] if _RISKY.search(plan.question) else [])]
+    named = list(dict.fromkeys(b for b in wanted if canvas.items(b)))
     if len(named) < BLOCKS_SHOWN:
         scored = []
         for block in CANVAS_BLOCKS:

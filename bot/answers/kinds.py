@@ -187,6 +187,8 @@ def decide(
     )
     if whole_list and s.all_items:
         return "enumerate"
+    if has_company and s.advice and s.risk and set(report_lists) <= {"challenges"}:
+        return "advise"  # "what should we do first, and what could go wrong?": advice with costs
     if s.risk and not (report_lists and s.all_items and "challenges" not in report_lists):
         return "risks"
     if "challenges" in report_lists and not s.all_items:
