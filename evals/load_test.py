@@ -150,27 +150,23 @@ def run_load(
 
 def _server(path: Path) -> tuple[subprocess.Popen[bytes], int]:
     """Start `chroma run` on a free port and wait for its heartbeat."""
-    import socket
-    import urllib.request
+    from evals.procs import free_port, wait_for_http
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
+    port = free_port()
     chroma = str(Path(sys.executable).with_name("chroma"))
     path.mkdir(parents=True)
     process = subprocess.Popen(
         [chroma, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2):
-                return process, port
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("chroma run did not start")
+    failed = "chroma run did not start"
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/api/v2/heartbeat", process, 60,
+                      lambda: failed, failed)
+    except RuntimeError:
+        process.kill()
+        raise SystemExit(failed) from None
+    return process, port
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from evals.procs import free_port
 
 PG_BIN_DIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
 MISSING = "PostgreSQL is missing: apt-get install postgresql (the Debian package)"
@@ -27,12 +28,6 @@ def _tool(name: str) -> str:
     if found is None:
         raise RuntimeError(MISSING)
     return found
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _as_postgres(*cmd: str) -> list[str]:
@@ -49,7 +44,7 @@ def postgres_server() -> Iterator[str]:
     initdb, pg_ctl = _tool("initdb"), _tool("pg_ctl")
     root = Path(tempfile.mkdtemp(prefix="advisor-pg-", dir="/tmp"))
     data, log = root / "data", root / "server.log"
-    port = _free_port()
+    port = free_port()
     if os.geteuid() == 0:
         shutil.chown(root, user="postgres", group="postgres")
     started = False

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from bot import Advisor, Settings
 from bot.types import CANVAS_BLOCKS
+from evals.procs import free_port
 from tests.conftest import ask_app as ask
 from tests.fakes import FakeChat
 
@@ -96,11 +97,7 @@ def test_failing_backend_falls_back_with_a_visible_notice(report_env, embedder):
 
 
 def test_unreachable_openai_server_configured_by_env_shows_the_notice(report_env, monkeypatch):
-    import socket
-
-    with socket.socket() as s:  # a port nothing listens on
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()  # a port nothing listens on
     monkeypatch.setenv("ADVISOR_BACKEND", "openai")
     monkeypatch.setenv("ADVISOR_OPENAI_BASE_URL", f"http://127.0.0.1:{port}/v1")
     monkeypatch.setenv("ADVISOR_OPENAI_API_KEY", "sk-test")
@@ -294,8 +291,6 @@ def test_advisor_ui_serves_the_app_on_the_given_port_and_stops_with_it(corpus_se
     import sys
     import time
     import urllib.request
-
-    from evals.ui_bench import free_port
 
     port = free_port()
     health = f"http://127.0.0.1:{port}/_stcore/health"
