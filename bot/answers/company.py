@@ -142,11 +142,13 @@ def company_spans(question: str, company: Company | None) -> list[str]:
     return [s for s in spans if s]
 
 
+_COUNTRIES = frozenset(DEMONYMS.values()) | COUNTRIES
+
+
 def _places(question: str) -> list[tuple[str, bool]]:
     """Capitalised names after "in", "from", "based in" or "near" ("in Łódź"), each with
     whether it is written like a place name (one capital per word; "in SAP" is no place).
     After "from" only countries count: "from Fraunhofer" is an organisation as often."""
-    countries = set(DEMONYMS.values()) | COUNTRIES
     out = []
     for match in _PLACE.finditer(question):
         words = []
@@ -156,7 +158,7 @@ def _places(question: str) -> list[tuple[str, bool]]:
             words.append(word)
         name = " ".join(words)
         if not name or name in _NOT_PLACES or (
-            match.group(0).lower().startswith("from") and name.lower() not in countries
+            match.group(0).lower().startswith("from") and name.lower() not in _COUNTRIES
         ):
             continue
         out.append((name, all(sum(ch.isupper() for ch in w) == 1 for w in words)))

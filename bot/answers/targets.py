@@ -164,23 +164,24 @@ def recommendations_in(text: str) -> tuple[str, ...]:
 
 
 def carried_targets(question: str, history: Sequence[Turn]) -> list[str]:
-    """What a follow-up leaves out and the last turns named: a model, a block, a recommendation."""
-    need_model = not models_in(question)
+    """What a follow-up leaves out and the last turns named: a model, a block, a recommendation,
+    or the list (the contributors among them) a follow-up that names none points into."""
+    own = models_in(question)
+    need_model = not own
     need_block = not blocks_in(question)
     need_rec = not ONE_REC.search(question)
     out: list[str] = []
     last = " ".join(t.get("content", "") for t in history[-2:])
-    if not (models_in(question) or blocks_in(question) or any(
-        p.search(question) for p in _LISTS.values()
-    )) and _LISTS["contributors"].search(last):  # "any other nordic institutions in there?"
+    names_none = need_model and need_block and not any(p.search(question) for p in _LISTS.values())
+    if names_none and _LISTS["contributors"].search(last):  # "any other nordic institutions?"
         out.append("contributors")
-    elif _THOSE.search(question) and not (models_in(question) or blocks_in(question) or any(
-        p.search(question) for p in _LISTS.values()
-    )):  # "which of those would hit a family firm hardest?": the list the last question named
+    elif names_none and _THOSE.search(question):  # "which of those would hit a family firm
+        # hardest?": the list the last question named
         asked = next((t.get("content", "") for t in reversed(history) if t.get("role") == "user"),
                      "")
-        listed = [k for k in _CARRIED_LISTS if _LISTS[k].search(asked)]
-        out += [_CARRIED_LISTS[k] for k in listed[:1]]
+        listed = next((k for k in _CARRIED_LISTS if _LISTS[k].search(asked)), None)
+        if listed is not None:
+            out.append(_CARRIED_LISTS[listed])
     last_user = next((t.get("content", "") for t in reversed(history)  # the last that named
                       if t.get("role") == "user" and models_in(t.get("content", ""))), "")  # one
     if need_model and len(found := models_in(last_user)) > 1 and (
@@ -189,7 +190,6 @@ def carried_targets(question: str, history: Sequence[Turn]) -> list[str]:
         # both models of a comparison ("which is cheaper to start?")
         out.append(f"{found[0]} and {found[1]} business models")
         need_model = False
-    own = models_in(question)
     if len(own) == 1 and _COMPARE_CUE.search(question):  # "what about X? compare the two"
         for turn in reversed(history):
             if other := [m for m in models_in(turn.get("content", "")) if m not in own]:
