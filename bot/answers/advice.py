@@ -17,6 +17,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from bot.answers.outline_answers import Pack, cut
+from bot.answers.targets import recommendation_numbers
 from bot.index.embedding import Embedder
 from bot.report.catalog import Entry, Outline, block_section
 from bot.report.outline import BLOCK_TITLES, Recommendation, ReportIndex
@@ -148,11 +149,6 @@ def _runner_up(
         f"- {cut(item.text)} {pack.cite(item.chunk)}" for item, _ in ranked]
 
 
-def _named_recs(plan: Plan) -> list[int]:
-    """The recommendations the user named by number ("what does recommendation 5 say")."""
-    return [int(k.split(":")[1]) for k in plan.lists if k.startswith("recommendation:")]
-
-
 def _recs(fit: Fit, pack: Pack, vector: np.ndarray, archetypes: Sequence[str],
           named: Sequence[int] = ()) -> list[str]:
     """The recommendations that fit, those the user named first and with all three levers."""
@@ -193,7 +189,8 @@ def advise(
         lines += [f"- {cut(item.text)} {pack.cite(item.chunk)}" for item, _ in ranked]
     lines += _runner_up(plan, fit, pack, ranking, vector)
     lines += ["", "**Recommendations that apply**"]
-    lines += _recs(fit, pack, vector, [a.name for a in ranking[:2]], _named_recs(plan))
+    lines += _recs(fit, pack, vector, [a.name for a in ranking[:2]],
+                   recommendation_numbers(plan.lists))
     challenges = outline.named("challenges")
     if challenges:
         picked = closest(fit.embedder, challenges.entries, vector, CHALLENGES_SHOWN)
@@ -236,7 +233,7 @@ def risks(
         focus = vector + fit.embedder.embed_one("; ".join(e.text for e in challenges.entries))
         focus = focus / (np.linalg.norm(focus) or 1.0)
     lines += ["", "**Recommendations that address them**"]
-    lines += _recs(fit, pack, focus, archetypes, _named_recs(plan))
+    lines += _recs(fit, pack, focus, archetypes, recommendation_numbers(plan.lists))
     lead = "What the report says about the risks"
     if models:
         lead += " of " + " and ".join(_title(fit, m) for m in models[:2])

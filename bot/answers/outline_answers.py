@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from bot.answers.targets import recommendation_numbers
 from bot.report.catalog import ABOUT, CLOSING, Entry, NamedList, Outline, chunk_items
 from bot.report.vocabulary import DEMONYMS, REGIONS
 from bot.types import Chunk, Hit
@@ -124,7 +125,7 @@ def enumerate_lists(
     pack = Pack()
     parts: list[str] = []
     size = 0
-    numbers = tuple(f"{k.split(':')[1]}. " for k in keys if k.startswith("recommendation:"))
+    numbers = tuple(f"{n}. " for n in recommendation_numbers(keys))
     levers = [k for k in keys if k.startswith("levers:")]
     if numbers and not levers and "recommendations" not in keys:  # "... and what does rec 9 say"
         levers = ["levers:skills", "levers:technology", "levers:policy"]

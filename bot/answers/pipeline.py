@@ -37,7 +37,7 @@ from bot.answers.prompts import (
 from bot.answers.rewrite import Turn, rewrite
 from bot.answers.scope import ScopeCheck, ScopeGuard
 from bot.answers.subjects import Subject, comparison, subject_query, targeted_section
-from bot.answers.targets import searchable
+from bot.answers.targets import recommendation_numbers, searchable
 from bot.index.retrieval import Retriever, generation_folder, validate_question
 from bot.llm import ChatBackend
 from bot.report.catalog import LIST_SPECS, Outline
@@ -200,8 +200,7 @@ class Answerer:
 
     def _named_recommendations(self, plan: Plan | None, hits: list[Hit]) -> list[Hit]:
         """The chunks of the recommendations a question names by number, first."""
-        wanted = [k.split(":")[1] for k in (plan.lists if plan else ()) if
-                  k.startswith("recommendation:")]
+        wanted = recommendation_numbers(plan.lists if plan else ())
         sections = [s for n in wanted for s in self.outline().children(RECOMMENDATIONS_HEADING)
                     if s.split(SECTION_SEP)[-1].startswith(f"{n}. ")]
         return self._first(sections, hits)

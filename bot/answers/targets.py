@@ -163,6 +163,11 @@ def recommendations_in(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f"recommendation:{n}" for n in numbers if 1 <= n <= 10))
 
 
+def recommendation_numbers(keys: Sequence[str]) -> list[int]:
+    """The numbers of the recommendations among list keys ("recommendation:5" -> 5)."""
+    return [int(k.split(":")[1]) for k in keys if k.startswith("recommendation:")]
+
+
 def carried_targets(question: str, history: Sequence[Turn]) -> list[str]:
     """What a follow-up leaves out and the last turns named: a model, a block, a recommendation,
     or the list (the contributors among them) a follow-up that names none points into."""
