@@ -12,6 +12,14 @@ from tests.test_advisor_answers import cited, grounded
 CIRCULAR = "New Business Models > Circular Business Models"
 
 
+def flagged(advisor: Advisor, cases: tuple[tuple[str, str], ...]) -> None:
+    """Each question is answered, and its term is among those the report never mentions."""
+    for question, term in cases:
+        answer = advisor.ask(question)
+        assert not answer.refused, question
+        assert term in answer.not_in_report, (question, answer.not_in_report)
+
+
 def test_asked_phrases_are_what_the_user_asks_the_report_to_mention() -> None:
     assert asked_phrases("Is right to repair mentioned anywhere?") == ["right to repair"]
     assert asked_phrases("Anything on supply chain finance or working capital in the "
@@ -200,17 +208,14 @@ def test_whether_the_report_suits_a_company_is_an_overview(advisor: Advisor) -> 
 def test_a_compound_named_as_the_topic_is_absent_when_the_report_never_forms_it(
     advisor: Advisor,
 ) -> None:
-    for question, term in (
+    flagged(advisor, (
         ("If we train our models with federated learning across customer sites, which key "
          "activities of the AI canvas would change?", "federated learning"),
         ("We want to sell an assistant built on large language models to other factories. Which "
          "customer segments does the AI-based canvas identify?", "large language models"),
         ("how does the circular canvas treat customer lifetime value? what customer relationship "
          "does it describe?", "customer lifetime value"),
-    ):
-        answer = advisor.ask(question)
-        assert not answer.refused, question
-        assert term in answer.not_in_report, (question, answer.not_in_report)
+    ))
 
 
 def test_a_compound_the_report_forms_is_not_absent(advisor: Advisor) -> None:
@@ -377,7 +382,7 @@ def test_format_only_follow_ups_and_comparisons_two_turns_back(advisor: Advisor)
 
 
 def test_quoted_named_and_used_terms(advisor: Advisor) -> None:
-    for question, term in (
+    flagged(advisor, (
         ('we use "vendor managed inventory" with our big clients - which key activities does '
          'the servitised canvas list?', "vendor managed inventory"),
         ("the EU Machinery Regulation is coming - what does rec 8 say on policy?",
@@ -386,10 +391,7 @@ def test_quoted_named_and_used_terms(advisor: Advisor) -> None:
          "economy trend?", "Odoo"),
         ("our plant uses 5G private networks, 300 staff. how does the data-driven model make "
          "money?", "5G private networks"),
-    ):
-        answer = advisor.ask(question)
-        assert not answer.refused, question
-        assert term in answer.not_in_report, (question, answer.not_in_report)
+    ))
 
 
 def test_the_verb_a_question_asks_with_is_no_absent_term(advisor: Advisor) -> None:
