@@ -1,7 +1,8 @@
 """Texts embedded at ingest and stored with the new generation: the report texts the canvas
 engine compares briefs with (bot.canvas.service reads them, so a process's first canvas embeds
 only the brief), and the indexed text's short phrases the question plan compares a user's
-phrases with (bot.answers.phrases).
+phrases with (bot.answers.phrases), and the labelled questions the off-topic model learns from
+(bot.report.labelled).
 
 The texts follow bot.canvas.engine.CanvasEngine: each canvas item prefixed with its block title,
 each canvas's profile and trend, each recommendation, each block's meaning, each archetype's
@@ -17,6 +18,7 @@ from bot.errors import AdvisorError
 from bot.index.embedding import Embedder, RecordingEmbedder
 from bot.index.lexical import text_phrases
 from bot.index.vector_table import load_vectors, save_vectors
+from bot.report.labelled import labelled_texts
 from bot.report.outline import BLOCK_TITLES, ReportIndex
 from bot.report.phrasings import ARCHETYPE_EXAMPLES
 from bot.report.vocabulary import BLOCK_MEANINGS
@@ -47,7 +49,7 @@ def save_stored_vectors(
         texts = canvas_texts(ReportIndex.build(chunks))
     except AdvisorError:
         texts = []
-    texts += text_phrases(chunks)
+    texts += text_phrases(chunks) + labelled_texts()
     model = str(getattr(embedder, "model_path", ""))
     known = load_vectors(previous, model) if previous is not None else {}
     recorder = RecordingEmbedder(embedder, known)

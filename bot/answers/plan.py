@@ -4,7 +4,8 @@
 - the standalone question (a follow-up completed from earlier turns, "the fourth one" resolved
   against the list the last answer gave);
 - its kind (bot.answers.kinds), off-topic too when the sentences that ask come clearly nearer a
-  domain outside the report than the report's own and name nothing of it;
+  domain outside the report than the report's own and name nothing of it, or when the model
+  learnt from labelled questions finds it very likely off-topic (bot.answers.offtopic);
 - its targets: the report's business models, canvas blocks and lists it names;
 - the company the user described in this or an earlier turn (bot.answers.company);
 - the terms the indexed text never mentions (bot.answers.terms, bot.answers.names);
@@ -32,6 +33,7 @@ from bot.answers.company import (
 )
 from bot.answers.kinds import KindExamples, decide, signals
 from bot.answers.names import code_core, expansions, is_code, named_practices, named_tools
+from bot.answers.offtopic import LIKELY, UNLIKELY, off_topic_model
 from bot.answers.phrases import PhraseIndex
 from bot.answers.rewrite import (
     Turn,
@@ -250,13 +252,18 @@ class Planner:
             topical=topical(standalone, self.guard.vocabulary().knows_closely),
         )
         kind = read()
-        if kind == "offtopic" and not intent and self.nearness is not None and (
-            self.nearness(standalone) >= NEARBY_MIN
-        ):  # read as off-topic from its phrasing alone, yet the index holds something close
+        likely = self.off_topic_probability(question, asking, vector)
+        if kind == "offtopic" and not intent and (likely < UNLIKELY or self._nearby(standalone)):
+            # read as off-topic from its phrasing alone, yet the index holds something close,
+            # or it is much like the questions the report answers
             kind = read(indexed_nearby=True)
-        elif kind != "offtopic" and not self._names_the_report(asking, lists) and (
-            self._other_domain(question, standalone, asking, vector)
+        elif kind != "offtopic" and not history and likely >= LIKELY and not (
+            self._names_the_report(asking, lists) or self._nearby(standalone)
         ):
+            kind = "offtopic"  # much like the questions the report cannot answer
+        elif kind != "offtopic" and likely >= UNLIKELY and not self._names_the_report(
+            asking, lists
+        ) and self._other_domain(question, standalone, asking, vector):
             kind = "offtopic"  # "What sample size do we need for a 95% confidence level?"
         spans = company_spans(question, own) + place_names(question)
         described = description_only(question) if own is not None else ""
@@ -306,7 +313,27 @@ class Planner:
         named = gap >= DOMAIN_MARGIN_NAMED and bool(self.absent(asking, "lookup"))
         if gap < DOMAIN_MARGIN and not named:
             return False
-        return self.nearness is None or self.nearness(standalone) < NEARBY_MIN
+        return not self._nearby(standalone)
+
+    def _nearby(self, text: str) -> bool:
+        """Whether some indexed passage (a user's own document, say) comes close to a text."""
+        return self.nearness is not None and self.nearness(text) >= NEARBY_MIN
+
+    def off_topic_probability(self, question: str, asking: str, vector: np.ndarray) -> float:
+        """How likely the question asks for something outside the report (bot.answers.offtopic);
+        `vector` is its asking part's. 0.5, neither likely nor unlikely, without a model."""
+        def embed(texts: list[str]) -> np.ndarray:  # ingest stores the examples' vectors
+            folder = self.folder() if self.folder is not None else None
+            recorder = recording_embedder(folder, self.embedder)
+            vectors = recorder.embed(texts)
+            keep_new_vectors(folder, recorder)
+            return vectors
+
+        model = off_topic_model(id(self.embedder), embed)
+        if model is None:
+            return 0.5
+        whole = vector if asking == question else self.embedder.embed_one(question)
+        return model.probability(vector, whole)
 
     def _standalone(
         self,

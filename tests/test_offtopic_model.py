@@ -1,0 +1,95 @@
+"""The off-topic model: learnt from the tuned half of the question set only, fitted correctly,
+and deciding questions it has never seen, on the real index and the packaged embedding model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import bot.answers.offtopic as offtopic
+from bot import Advisor
+from bot.answers.offtopic import LIKELY, UNLIKELY, OffTopicModel, fit_logistic
+from bot.index.retrieval import generation_folder
+from bot.index.vector_table import load_vectors
+from bot.report.labelled import LABELLED, Labelled, labelled_questions, labelled_texts
+from evals.advisor_eval import load_questions
+from evals.export_labelled import labelled_lines
+
+# Questions that are in no labelled example: what the model decides here, it has not seen.
+OFF = ("Can you recommend a good hotel near the Hannover Messe for our sales team?",
+       "What torque should we use for M12 bolts on our gearbox housing assembly line?")
+ON = ("Which key partners does the circular business model rely on?",
+      "We make industrial pumps, 200 people, Germany. Which business model fits us?",
+      "Summarise the ten recommendations in three lines.")
+
+
+def test_the_examples_are_the_tuned_half_and_current() -> None:
+    questions = load_questions()
+    lines = LABELLED.read_text(encoding="utf-8").splitlines()
+    assert lines == labelled_lines(questions), "run: python -m evals.export_labelled"
+    # a reported question is never an example ("and the costs?" after other turns may be both)
+    reported = {q.question for q in questions if q.split == "report" and not q.history}
+    assert reported.isdisjoint(q.question for q in labelled_questions())
+    seen = set(labelled_texts())
+    assert not seen & {*OFF, *ON}
+    assert {q.offtopic for q in labelled_questions()} == {True, False}
+
+
+def test_the_fit_is_a_penalised_logistic_regression() -> None:
+    rng = np.random.default_rng(7)
+    x = np.vstack([rng.normal(1.0, 1.0, (40, 3)), rng.normal(-1.0, 1.0, (10, 3))])
+    y = np.array([1.0] * 40 + [0.0] * 10)
+    w = fit_logistic(x, y, c=2.0)
+    z = np.hstack([x, np.ones((50, 1))])
+    p = 1 / (1 + np.exp(-(z @ w)))
+    s = np.where(y == 1, 50 / 80, 50 / 20)  # balanced class weights
+    gradient = np.append(w[:-1], 0.0) + 2.0 * z.T @ (s * (p - y))
+    assert np.abs(gradient).max() < 1e-6  # the optimum of the penalised, weighted loss
+    assert (p[:40].mean() > 0.5) and (p[40:].mean() < 0.5)
+    assert OffTopicModel.fit(lambda texts: np.ones((len(texts), 3)),
+                             [Labelled("a", "a", True)]) is None  # one label teaches nothing
+
+
+def test_unseen_questions(advisor: Advisor) -> None:
+    planner = advisor.answerer.planner
+    for question in OFF:
+        vector = planner.embedder.embed_one(question)
+        assert planner.off_topic_probability(question, question, vector) >= LIKELY, question
+        assert advisor.ask(question).refused, question
+    for question in ON:
+        vector = planner.embedder.embed_one(question)
+        assert planner.off_topic_probability(question, question, vector) < 0.5, question
+        assert not advisor.ask(question).refused, question
+
+
+def test_the_model_decides_what_the_rules_would_answer(
+    advisor: Advisor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    planner = advisor.answerer.planner
+    question = OFF[0]  # "hotel near the Hannover Messe": a name the rules cannot place
+    assert planner.plan(question).kind == "offtopic"
+    monkeypatch.setitem(offtopic._models, id(planner.embedder), None)  # no model: 0.5
+    assert planner.off_topic_probability(question, question, planner.embedder.embed_one(
+        question)) == 0.5
+    assert planner.plan(question).kind != "offtopic"
+
+
+def test_a_question_naming_the_report_or_after_earlier_turns_is_not_refused_by_it(
+    advisor: Advisor,
+) -> None:
+    planner = advisor.answerer.planner
+    question = ("Can you recommend a good hotel near the Hannover Messe to present our circular "
+                "canvas?")
+    assert planner.off_topic_probability(question, question, planner.embedder.embed_one(
+        question)) >= UNLIKELY
+    assert planner.plan(question).kind != "offtopic"  # it names one of the report's canvases
+    history = [{"role": "user", "content": "Which model suits a pump maker?"},
+               {"role": "assistant", "content": "The servitised model [Servitised]."}]
+    assert not planner.plan("Can you recommend a good hotel near it?", history).kind == "offtopic"
+
+
+def test_ingest_stores_the_examples_vectors(advisor: Advisor) -> None:
+    folder = generation_folder(advisor.answerer.retriever.store)
+    assert folder is not None
+    stored = load_vectors(folder, advisor.answerer.planner.embedder.model_path)
+    assert set(labelled_texts()) <= set(stored)
