@@ -15,15 +15,14 @@ from evals.advisor_eval import AdvisorQuestion, load_questions
 
 
 def labelled_lines(questions: Sequence[AdvisorQuestion]) -> list[str]:
-    """One JSON line per tuned question: its asking part, the question, and whether it is
-    off-topic (partial questions are on-topic: part of them is covered)."""
+    """One JSON line per tuned question: its asking part, the question, and its kind."""
     lines = []
     for q in questions:
         if q.split != "tune":
             continue
         asking = asking_part(q.question) if extract_company(q.question) is not None else q.question
         lines.append(json.dumps({"asking": asking, "question": q.question,
-                                 "offtopic": q.kind == "offtopic"}, ensure_ascii=False))
+                                 "kind": q.kind}, ensure_ascii=False))
     return lines
 
 

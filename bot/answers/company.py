@@ -19,8 +19,13 @@ from bot.report.vocabulary import (
 )
 from bot.types import Company
 
+# A headcount in words ("about sixty people", "two hundred staff", "a hundred and twenty").
+_NUMBER = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+           r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand)")
+_COUNT_WORDS = rf"(?:an?\s+)?{_NUMBER}(?:[\s-]+(?:and\s+)?{_NUMBER})*"
 _SIZE = re.compile(
-    r"\b(\d[\d,.]*\s*(?:k|\+)?)[\s-]*(?:employees|people|staff|workers|FTEs?|persons?|"
+    r"\b(\d[\d,.]*\s*(?:k|\+)?|" + _COUNT_WORDS + r")[\s-]*(?:employees|people|staff|workers|"
+    r"FTEs?|persons?|"
     r"heads|headcount|strong)\b|\b(?:headcount|workforce) of (\d[\d,.]*)\b|"
     r"\b(?:employees|staff|people|headcount|workforce|FTEs?)\s*[:=]\s*[~c.a ]*\d[\d,.]*"
     r"\s*(?:k\b|\+)?",
@@ -36,6 +41,8 @@ _FIGURE = re.compile(
 )
 _FIRST_PERSON = re.compile(FIRST_PERSON_ORG, re.IGNORECASE)
 _ORG_MENTION = re.compile(ORG_MENTION, re.IGNORECASE)
+_WE_ARE = re.compile(r"\bwe(?:'re|’re| are)\s+(?:just\s+|only\s+|basically\s+)?an?\b",
+                     re.IGNORECASE)  # "we're a family business": the asker's own company
 _DESCRIBED = re.compile(
     r"\b(?:a|an|for|our)\s+(?:[\w&/,.'-]+\s+){0,7}?(?:" + "|".join(COMPANY_NOUNS) + r")\b"
     r"(?![- ]models?\b|[- ]model canvas)"
@@ -67,10 +74,11 @@ _DEMONYM = re.compile(r"\b(" + "|".join(re.escape(k) for k in DEMONYMS if len(k)
 _SENTENCES = re.compile(r"(?<=[.!?])(?<!i\.e\.)(?<!e\.g\.)(?<!vs\.)(?<!etc\.)\s+|\s*\n\s*",
                         re.IGNORECASE)
 _ASKING = re.compile(
-    r"\?\s*$|^\s*(?:(?:task|question|q|ask|request)\s*:\s*)?(how|what|which|where|should|could|"
-    r"can|would|is|are|do|does|give|list|tell|help|suggest|recommend|advise|explain|describe|"
-    r"summari[sz]e)\b|^\s*((task|question|q|ask|request)\s*:|i\.\s?e\.|e\.\s?g\.|in other words\b|"
-    r"namely\b|meaning\b)",
+    r"\?\s*$|^\s*(?:(?:task|question|q|ask|request)\s*:\s*)?(?:(?:also|and|plus|then|now|so|"
+    r"ok(?:ay)?|finally|lastly|additionally|please|pls)[,\s]+)*(how|what|which|where|should|"
+    r"could|can|would|is|are|do|does|give|list|tell|help|suggest|recommend|advise|explain|"
+    r"describe|summari[sz]e|show|name|compare|outline)\b|^\s*((task|question|q|ask|request)"
+    r"\s*:|i\.\s?e\.|e\.\s?g\.|in other words\b|namely\b|meaning\b)",
     re.IGNORECASE,
 )
 DESCRIPTION_CHARS = 600  # the company description carried to canvases and later turns
@@ -101,7 +109,9 @@ def extract_company(question: str) -> Company | None:
         if not size or m.group(0).strip() not in size.group(0)
     ]
     facts = bool(size or products or places or figures)
-    if not facts and not (first_person and _mentions_org(question)):
+    if not facts and not (first_person and (_mentions_org(question) or (
+        described and _WE_ARE.search(question)
+    ))):
         return None  # "a manufacturer", "such a company": no company of the asker's
     return Company(
         description=" ".join(question.split())[:DESCRIPTION_CHARS],
@@ -156,6 +166,8 @@ def _places(question: str) -> list[tuple[str, bool]]:
             if not word[:1].isupper():
                 break
             words.append(word)
+        if not words and match.group(1).split()[0] in _COUNTRIES:
+            words = [match.group(1).split()[0].title()]  # "in portugal", typed in lower case
         name = " ".join(words)
         if not name or name in _NOT_PLACES or (
             match.group(0).lower().startswith("from") and name.lower() not in _COUNTRIES

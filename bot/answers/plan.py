@@ -5,7 +5,7 @@
   against the list the last answer gave);
 - its kind (bot.answers.kinds), off-topic too when the sentences that ask come clearly nearer a
   domain outside the report than the report's own and name nothing of it, or when the model
-  learnt from labelled questions finds it very likely off-topic (bot.answers.offtopic);
+  learnt from labelled questions finds it very likely off-topic (bot.answers.learnt);
 - its targets: the report's business models, canvas blocks and lists it names;
 - the company the user described in this or an earlier turn (bot.answers.company);
 - the terms the indexed text never mentions (bot.answers.terms, bot.answers.names);
@@ -32,8 +32,8 @@ from bot.answers.company import (
     place_names,
 )
 from bot.answers.kinds import KindExamples, decide, signals
+from bot.answers.learnt import LIKELY, UNLIKELY, LearntKinds
 from bot.answers.names import code_core, expansions, is_code, named_practices, named_tools
-from bot.answers.offtopic import LIKELY, UNLIKELY, off_topic_model
 from bot.answers.phrases import PhraseIndex
 from bot.answers.rewrite import (
     Turn,
@@ -81,6 +81,9 @@ _ABOUT = r"\b(?:about|regarding|concerning|mentions?|covers?)\s+(?:[\w'’-]+\s+
 _ABOUT_REPORT = re.compile(r"\b(report|wmr\w*|world manufacturing)\b", re.IGNORECASE)
 DOMAIN_MARGIN = 0.12  # a question this much closer to a domain outside the report is off-topic
 DOMAIN_MARGIN_NAMED = 0.1  # ...or this much, naming something the text never mentions
+# A question the learnt model finds off-topic is refused unless it is this much nearer the
+# report's own domains ("How can we earn recurring revenue from them?").
+DOMAIN_MARGIN_LEARNT = 0.05
 RARE_NAME_ZIPF = 3.5  # a capitalised word rarer than this in English is a name
 DOMAIN_WORDS_MIN = 6  # ...when it says enough to tell, and names none of the report's own things
 # A model named as one ("digital business model", "AI-based", "servitisation"), not "digital
@@ -122,6 +125,7 @@ class Planner:
         self.outline = outline  # the outline of the live index, for the items lists hold
         self.folder = folder  # the live generation's folder, whose vector table holds phrases
         self.examples = KindExamples(embedder)
+        self.learnt = LearntKinds(embedder, folder)
         self._phrases: PhraseIndex | None = None
 
     def phrase_index(self) -> PhraseIndex:
@@ -180,9 +184,8 @@ class Planner:
         spans: the company's facts (products, places, size, figures): never terms.
         described: the sentences in which the user describes their company; of those, only
         codes and acronyms ("IEC 62443", "SAP") count, not the words of the story.
+        Of an overview or an off-topic question only names count (what a refusal can name).
         """
-        if kind == "offtopic":
-            return ()
         question = letter_body(question)  # "Dear advisor, ... Kind regards, Marta"
         vocab = self.guard.vocabulary()
         terms = absent_terms(question, vocab, [*spans, described])
@@ -191,7 +194,7 @@ class Planner:
             terms += [(code, code) for code in codes if is_code(code)]
             terms += [(name, name) for name in [*named_tools(described, vocab),
                                                 *named_practices(described, vocab)]]
-        if kind == "overview":  # its wording is about the report as a whole
+        if kind in {"overview", "offtopic"}:  # the report as a whole; what a refusal names
             terms = [t for t in terms if any(ch.isupper() or ch.isdigit() for ch in t[0])]
         near = self.nearness or (lambda _: 0.0)
 
@@ -201,7 +204,7 @@ class Planner:
         # a common noun may be a paraphrase; a name never is
         found = [term for term, window in terms if _is_name(window) or not covered(window)]
         found += expansions(question, [t for t in found if is_code(t)])
-        if kind != "overview":
+        if kind not in {"overview", "offtopic"}:
             asked = without(question, [*spans, described])  # the company is no topic
 
             def closest(phrase: str) -> float:  # the phrase index is embedded on first need
@@ -244,7 +247,7 @@ class Planner:
         lists = lists_in(standalone, models, blocks, s.all_items) + recommendations_in(standalone)
         lists += self.recommendation_by_topic(standalone)
         lists += self.named_items(standalone, lists)
-        intent = off_topic_intent(asking) is not None  # a company may sell recipes
+        intent = self._off_topic_intent(asking)  # a company may sell recipes
         read = partial(
             decide, s, off_topic=intent, compared=bool(comparison(standalone)),
             has_company=own is not None, context=company is not None or bool(models),
@@ -252,15 +255,17 @@ class Planner:
             topical=topical(standalone, self.guard.vocabulary().knows_closely),
         )
         kind = read()
-        likely = self.off_topic_probability(question, asking, vector)
+        whole = vector if asking == question else self.embedder.embed_one(question)
+        likely = self.learnt.likelihood("offtopic", vector, whole)
         if kind == "offtopic" and not intent and (likely < UNLIKELY or self._nearby(standalone)):
             # read as off-topic from its phrasing alone, yet the index holds something close,
             # or it is much like the questions the report answers
             kind = read(indexed_nearby=True)
-        elif kind != "offtopic" and not history and likely >= LIKELY and not (
-            self._names_the_report(asking, lists) or self._nearby(standalone)
-        ):
-            kind = "offtopic"  # much like the questions the report cannot answer
+        elif kind != "offtopic" and not history and likely >= LIKELY and (
+            self.examples.domain_gap(vector) >= -DOMAIN_MARGIN_LEARNT
+        ) and not (self._names_the_report(asking, lists) or self._nearby(standalone)):
+            # much like the questions the report cannot answer, and no nearer its own domains
+            kind = "offtopic"
         elif kind != "offtopic" and likely >= UNLIKELY and not self._names_the_report(
             asking, lists
         ) and self._other_domain(question, standalone, asking, vector):
@@ -268,6 +273,8 @@ class Planner:
         spans = company_spans(question, own) + place_names(question)
         described = description_only(question) if own is not None else ""
         absent = self.absent(question, kind, spans, described)
+        if kind == "lookup" and not history and not any(_is_name(t) for t in absent):
+            kind = self.learnt.kind(own is not None, bool(models), vector, whole) or kind
         if kind == "overview" and not s.overview:  # read as one from its phrasing alone
             named = tuple(t for t in self.absent(question, "lookup", spans, described)
                           if re.search(_ABOUT + re.escape(t), question, re.IGNORECASE))
@@ -283,6 +290,19 @@ class Planner:
             kind = "offtopic"  # "which MES is best: A, B or C?" asks to choose among unknowns
         return Plan(kind=kind, question=standalone, models=models, blocks=blocks, lists=lists,
                     company=company, not_in_report=absent, brevity=brevity(question, history))
+
+    def _off_topic_intent(self, asking: str) -> bool:
+        """Whether the question asks for code, shopping advice and the like
+        (bot.answers.scope.off_topic_intent), and no other part of it asks for something of
+        the report ("Does it recommend a CRM platform? Also give me the levers of rec 1.")."""
+        if off_topic_intent(asking) is None:
+            return False
+        return not any(
+            off_topic_intent(part) is None and not description_only(part)
+            and self._names_the_report(part, lists_in(part, models_in(part), blocks_in(part),
+                                                      False) + recommendations_in(part))
+            for part in clauses(asking)
+        )
 
     def _names_the_report(self, asking: str, lists: Sequence[str]) -> bool:
         """Whether the asking part names something of the report: a model as such, one of its
@@ -318,22 +338,6 @@ class Planner:
     def _nearby(self, text: str) -> bool:
         """Whether some indexed passage (a user's own document, say) comes close to a text."""
         return self.nearness is not None and self.nearness(text) >= NEARBY_MIN
-
-    def off_topic_probability(self, question: str, asking: str, vector: np.ndarray) -> float:
-        """How likely the question asks for something outside the report (bot.answers.offtopic);
-        `vector` is its asking part's. 0.5, neither likely nor unlikely, without a model."""
-        def embed(texts: list[str]) -> np.ndarray:  # ingest stores the examples' vectors
-            folder = self.folder() if self.folder is not None else None
-            recorder = recording_embedder(folder, self.embedder)
-            vectors = recorder.embed(texts)
-            keep_new_vectors(folder, recorder)
-            return vectors
-
-        model = off_topic_model(id(self.embedder), embed)
-        if model is None:
-            return 0.5
-        whole = vector if asking == question else self.embedder.embed_one(question)
-        return model.probability(vector, whole)
 
     def _standalone(
         self,

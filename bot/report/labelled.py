@@ -2,9 +2,9 @@
 
 They are the tuned half of the advisor question set (`evals/advisor_questions.jsonl`), written
 to `labelled_questions.jsonl` beside this module by `python -m evals.export_labelled`; the
-reported half is never among them. bot.answers.offtopic learns from them how likely a new
-question is to ask for something outside the report (code, legal advice, market figures, the
-user's own shop-floor problems).
+reported half is never among them. bot.answers.learnt learns from them how likely a new
+question is to be of a kind: to ask for something outside the report (code, legal advice,
+market figures, the user's own shop-floor problems), or for a whole list of it.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ LABELLED = Path(__file__).resolve().with_name("labelled_questions.jsonl")
 
 @dataclass(frozen=True)
 class Labelled:
-    """One labelled question: the sentences that ask, the whole question, and its label."""
+    """One labelled question: the sentences that ask, the whole question, and its kind."""
 
     asking: str  # the whole question when it describes no company
     question: str
-    offtopic: bool
+    kind: str  # enumerate, overview, advise, risks, partial, followup or offtopic
 
 
 @lru_cache(maxsize=1)
@@ -35,7 +35,7 @@ def labelled_questions(path: Path = LABELLED) -> tuple[Labelled, ...]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             raw = json.loads(line)
-            out.append(Labelled(raw["asking"], raw["question"], bool(raw["offtopic"])))
+            out.append(Labelled(raw["asking"], raw["question"], raw["kind"]))
     return tuple(out)
 
 

@@ -1,14 +1,15 @@
-"""The off-topic model: learnt from the tuned half of the question set only, fitted correctly,
-and deciding questions it has never seen, on the real index and the packaged embedding model."""
+"""The learnt kind models: learnt from the tuned half of the question set only, fitted
+correctly, and deciding questions they have never seen, on the real index and the packaged
+embedding model."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-import bot.answers.offtopic as offtopic
+import bot.answers.learnt as learnt
 from bot import Advisor
-from bot.answers.offtopic import LIKELY, UNLIKELY, OffTopicModel, fit_logistic
+from bot.answers.learnt import LIKELY, UNLIKELY, KindModel, fit_logistic
 from bot.index.retrieval import generation_folder
 from bot.index.vector_table import load_vectors
 from bot.report.labelled import LABELLED, Labelled, labelled_questions, labelled_texts
@@ -32,7 +33,8 @@ def test_the_examples_are_the_tuned_half_and_current() -> None:
     assert reported.isdisjoint(q.question for q in labelled_questions())
     seen = set(labelled_texts())
     assert not seen & {*OFF, *ON}
-    assert {q.offtopic for q in labelled_questions()} == {True, False}
+    assert {q.kind for q in labelled_questions()} == {
+        "enumerate", "overview", "advise", "risks", "partial", "followup", "offtopic"}
 
 
 def test_the_fit_is_a_penalised_logistic_regression() -> None:
@@ -46,19 +48,22 @@ def test_the_fit_is_a_penalised_logistic_regression() -> None:
     gradient = np.append(w[:-1], 0.0) + 2.0 * z.T @ (s * (p - y))
     assert np.abs(gradient).max() < 1e-6  # the optimum of the penalised, weighted loss
     assert (p[:40].mean() > 0.5) and (p[40:].mean() < 0.5)
-    assert OffTopicModel.fit(lambda texts: np.ones((len(texts), 3)),
-                             [Labelled("a", "a", True)]) is None  # one label teaches nothing
+    assert KindModel.fit(lambda texts: np.ones((len(texts), 3)), [Labelled("a", "a", "risks")],
+                         "risks") is None  # one label teaches nothing
+
+
+def offtopic(advisor: Advisor, question: str) -> float:
+    planner = advisor.answerer.planner
+    vector = planner.embedder.embed_one(question)
+    return planner.learnt.likelihood("offtopic", vector, vector)
 
 
 def test_unseen_questions(advisor: Advisor) -> None:
-    planner = advisor.answerer.planner
     for question in OFF:
-        vector = planner.embedder.embed_one(question)
-        assert planner.off_topic_probability(question, question, vector) >= LIKELY, question
+        assert offtopic(advisor, question) >= LIKELY, question
         assert advisor.ask(question).refused, question
     for question in ON:
-        vector = planner.embedder.embed_one(question)
-        assert planner.off_topic_probability(question, question, vector) < 0.5, question
+        assert offtopic(advisor, question) < 0.5, question
         assert not advisor.ask(question).refused, question
 
 
@@ -68,10 +73,19 @@ def test_the_model_decides_what_the_rules_would_answer(
     planner = advisor.answerer.planner
     question = OFF[0]  # "hotel near the Hannover Messe": a name the rules cannot place
     assert planner.plan(question).kind == "offtopic"
-    monkeypatch.setitem(offtopic._models, id(planner.embedder), None)  # no model: 0.5
-    assert planner.off_topic_probability(question, question, planner.embedder.embed_one(
-        question)) == 0.5
+    monkeypatch.setitem(learnt._models, (id(planner.embedder), "offtopic"), None)
+    assert offtopic(advisor, question) == 0.5  # no model: neither likely nor unlikely
     assert planner.plan(question).kind != "offtopic"
+
+
+def test_a_look_up_by_its_cues_is_read_as_the_kind_learnt(advisor: Advisor) -> None:
+    question = ("Why do manufacturing firms find it so hard to go from selling machines to "
+                "selling services? Five bullets for my slides.")
+    assert question not in set(labelled_texts())
+    plan = advisor.answerer.planner.plan(question)
+    assert plan.kind == "risks"
+    answer = advisor.ask(question)
+    assert any("challenges" in c.chunk.section for c in answer.citations)
 
 
 def test_a_question_naming_the_report_or_after_earlier_turns_is_not_refused_by_it(
@@ -80,8 +94,7 @@ def test_a_question_naming_the_report_or_after_earlier_turns_is_not_refused_by_i
     planner = advisor.answerer.planner
     question = ("Can you recommend a good hotel near the Hannover Messe to present our circular "
                 "canvas?")
-    assert planner.off_topic_probability(question, question, planner.embedder.embed_one(
-        question)) >= UNLIKELY
+    assert offtopic(advisor, question) >= UNLIKELY
     assert planner.plan(question).kind != "offtopic"  # it names one of the report's canvases
     history = [{"role": "user", "content": "Which model suits a pump maker?"},
                {"role": "assistant", "content": "The servitised model [Servitised]."}]
