@@ -309,3 +309,29 @@ def test_advice_that_also_asks_what_could_go_wrong_includes_the_costs(advisor: A
     sections = cited(answer)
     assert "New Business Models > Servitised Business Models > Cost Structure" in sections
     assert any(s.endswith(CHALLENGES) for s in sections) and "Next step" in answer.text
+
+
+def test_a_follow_up_naming_no_subject_of_its_own_goes_on_about_the_last_one(
+    advisor: Advisor,
+) -> None:
+    history = turns("Which business model fits a bicycle maker whose customers want to configure "
+                    "their own frames online?",
+                    "The mass-customisation business model fits: customers co-design the product "
+                    "[New Business Models > Mass-Customisation Business Models].")
+    question = ("fine, but which kind of partners would a small frame-building workshop need to "
+                "bring in so that the online configuring really works?")
+    answer = advisor.ask(question, history=history)
+    grounded(answer)
+    assert answer.plan.models == ("mass-customisation",)
+    assert "New Business Models > Mass-Customisation Business Models > Key Partners" in cited(
+        answer)
+
+
+def test_the_one_before_last(advisor: Advisor) -> None:
+    history = turns("Which trends does the report describe? Short list.",
+                    "1. Digital Economy\n2. Data Economy\n3. Artificial Intelligence Economy\n"
+                    "4. Mass-Customisation Economy\n5. Servitisation Economy\n6. Circular Economy")
+    answer = advisor.ask("the one before last - what's the shift there, in the report's words?",
+                         history=history)
+    grounded(answer)
+    assert "Manufacturing Business Model Innovation Trends > Servitisation Economy" in cited(answer)

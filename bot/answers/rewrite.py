@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from bot.answers.prompts import rewrite_messages
 from bot.answers.subjects import subjects_in
 from bot.llm import BackendError, ChatBackend
-from bot.report.vocabulary import COMPARE, ORDINALS, RECOMMENDATION_REF
+from bot.report.vocabulary import COMPARE, LIST_CUES, ORDINALS, RECOMMENDATION_REF
 
 Turn = dict[str, str]
 
@@ -23,6 +23,7 @@ _DEPENDENT = re.compile(
     re.IGNORECASE,
 )
 _RECOMMENDATION = re.compile(RECOMMENDATION_REF, re.IGNORECASE)
+_OWN_LISTS = tuple(re.compile(p, re.IGNORECASE) for p in LIST_CUES.values())
 _COMPARE = re.compile(COMPARE, re.IGNORECASE)
 _ORDINAL_REF = re.compile(
     r"\b(?:the\s+)?(" + "|".join(ORDINALS) + r"|last)\s+(?:one|item|point|bullet|model|trend|"
@@ -33,6 +34,8 @@ _ORDINAL_REF = re.compile(
     r"\b(\d{1,2})(?:st|nd|rd|th)\s+(?:one|item|point|bullet)\b",
     re.IGNORECASE,
 )
+_BEFORE_LAST = re.compile(r"\b(?:(?:the\s+)?one\s+before\s+(?:the\s+)?last|(?:second|next)[\s-]+to"
+                          r"[\s-]+(?:the\s+)?last|penultimate|last\s+but\s+one)\b", re.IGNORECASE)
 _LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+(.*\S)\s*$")
 _MARKER = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
 # A request to say the last answer again, differently ("shorter pls", "summarise that", "too long
@@ -78,7 +81,15 @@ def needs_rewrite(question: str, history: Sequence[Turn] | None) -> bool:
     compares = bool(_COMPARE.search(question)) and len(subjects_in(question)) < 2  # "which is less
     # risky?" compares what the last turns named
     return (bool(_DEPENDENT.search(question) or _ORDINAL_REF.search(question)) or compares
-            or len(question.split()) <= SHORT_FOLLOW_UP)
+            or len(question.split()) <= SHORT_FOLLOW_UP or not _names_a_subject(question))
+
+
+def _names_a_subject(question: str) -> bool:
+    """Whether a question names a subject of its own: a business model, one of the report's
+    lists or a recommendation ("fine, but which partners would a small workshop need?" names
+    none, so it goes on about what the last turns discussed)."""
+    return bool(subjects_in(question) or _RECOMMENDATION.search(question)
+                or any(p.search(question) for p in _OWN_LISTS))
 
 
 def _subject_of(text: str) -> str | None:
@@ -185,14 +196,18 @@ def _prose_list(text: str) -> list[str]:
 def resolve_ordinal(question: str, history: Sequence[Turn]) -> str | None:
     """"Tell me more about the fourth one" -> the question with that item of the last list."""
     match = _ORDINAL_REF.search(question)
-    if not match or _RECOMMENDATION.search(question):
+    before_last = _BEFORE_LAST.search(question)
+    if not (match or before_last) or _RECOMMENDATION.search(question):
         return None
     items = last_list(history)
     if not items:
         return None
-    word = (match.group(1) or match.group(3) or "").lower()
-    number = match.group(2) or match.group(4) or match.group(5) or 0
-    index = len(items) if word == "last" else ORDINALS.get(word) or int(number)
+    if before_last or match is None:
+        index = len(items) - 1
+    else:
+        word = (match.group(1) or match.group(3) or "").lower()
+        number = match.group(2) or match.group(4) or match.group(5) or 0
+        index = len(items) if word == "last" else ORDINALS.get(word) or int(number)
     if not 1 <= index <= len(items):
         return None
     return f"{question} ({items[index - 1]})"
