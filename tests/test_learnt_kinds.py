@@ -106,3 +106,27 @@ def test_ingest_stores_the_examples_vectors(advisor: Advisor) -> None:
     assert folder is not None
     stored = load_vectors(folder, advisor.answerer.planner.embedder.model_path)
     assert set(labelled_texts()) <= set(stored)
+
+
+def test_fitted_weights_are_kept_with_the_generation(
+    advisor: Advisor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    planner = advisor.answerer.planner
+    vector = planner.embedder.embed_one(OFF[1])
+    first = planner.learnt.likelihood("offtopic", vector, vector)
+    folder = generation_folder(advisor.answerer.retriever.store)
+    assert folder is not None and (folder / learnt.WEIGHTS).is_file()
+    monkeypatch.setattr(learnt, "_models", {})  # a new process: nothing fitted yet
+
+    def no_embedding(texts: list[str]) -> np.ndarray:
+        raise AssertionError("the saved weights should have been read")
+
+    monkeypatch.setattr(planner.learnt, "_embed", no_embedding)
+    assert planner.learnt.likelihood("offtopic", vector, vector) == pytest.approx(first)
+    (folder / learnt.WEIGHTS).write_bytes(b"damaged")  # fitted again, and saved again
+    monkeypatch.undo()
+    monkeypatch.setattr(learnt, "_models", {})
+    assert planner.learnt.likelihood("offtopic", vector, vector) == pytest.approx(first)
+    assert learnt.load_weights(folder, learnt.fingerprint(
+        labelled_questions(), planner.embedder.model_path))
+    assert learnt.load_weights(folder, "another fingerprint") == {}

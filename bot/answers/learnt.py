@@ -12,6 +12,9 @@ all others), once per process, embedder and kind. The plan (bot.answers.plan) as
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -77,17 +80,53 @@ class KindModel:
 
 _models: dict[tuple[int, str], KindModel | None] = {}
 _lock = threading.Lock()
+WEIGHTS = "kind_models.npz"  # fitted weights kept with an index generation
 
 
-def kind_model(
-    key: int, kind: str, embed: Callable[[list[str]], np.ndarray]
-) -> KindModel | None:
-    """The model of a kind fitted with this embedder (`key` names it), on first need."""
+def kind_model(key: int, kind: str, make: Callable[[], KindModel | None]) -> KindModel | None:
+    """The model of a kind for an embedder (`key` names it), made on first need."""
     if (key, kind) not in _models:
         with _lock:
             if (key, kind) not in _models:
-                _models[(key, kind)] = KindModel.fit(embed, labelled_questions(), kind)
+                _models[(key, kind)] = make()
     return _models[(key, kind)]
+
+
+def fingerprint(examples: Sequence[Labelled], model_path: str) -> str:
+    """What fitted weights depend on: the examples and the embedding model."""
+    digest = hashlib.sha256(Path(model_path).name.encode())
+    for e in examples:
+        digest.update(f"\x00{e.kind}\x00{e.asking}\x00{e.question}".encode())
+    digest.update(f"\x00{REGULARISATION}".encode())
+    return digest.hexdigest()
+
+
+def load_weights(folder: Path, stamp: str) -> dict[str, np.ndarray]:
+    """The weights saved in a folder for this fingerprint ({} when missing, damaged or stale)."""
+    try:
+        with np.load(folder / WEIGHTS, allow_pickle=False) as data:
+            if str(data["fingerprint"]) != stamp:
+                return {}
+            return dict(zip((str(k) for k in data["kinds"]), np.asarray(data["weights"]),
+                            strict=True))
+    except (OSError, ValueError, KeyError):
+        return {}
+
+
+def save_weights(folder: Path, stamp: str, weights: dict[str, np.ndarray]) -> None:
+    """Write the weights into a folder (atomically); a folder that cannot be written is left."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".kinds.", suffix=".npz")
+    except OSError:
+        return
+    os.close(fd)
+    try:
+        with open(tmp, "wb") as fh:
+            np.savez(fh, kinds=np.asarray(list(weights), dtype=str),
+                     weights=np.stack(list(weights.values())), fingerprint=np.asarray(stamp))
+        os.replace(tmp, folder / WEIGHTS)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
 
 
 class LearntKinds:
@@ -105,10 +144,24 @@ class LearntKinds:
         keep_new_vectors(folder, recorder)
         return vectors
 
+    def _make(self, kind: str) -> KindModel | None:
+        """The model of a kind: its weights as saved with the live generation, or fitted (and
+        saved there for the next process)."""
+        examples = labelled_questions()
+        folder = self.folder() if self.folder is not None else None
+        stamp = fingerprint(examples, self.embedder.model_path)
+        saved = load_weights(folder, stamp) if folder is not None else {}
+        if kind in saved:
+            return KindModel(saved[kind])
+        model = KindModel.fit(self._embed, examples, kind)
+        if model is not None and folder is not None and folder.is_dir():
+            save_weights(folder, stamp, {**saved, kind: model.weights})
+        return model
+
     def likelihood(self, kind: str, asking: np.ndarray, whole: np.ndarray) -> float:
         """How likely a question is of a kind, from the vectors of its asking part and of all
         of it; 0.5, neither likely nor unlikely, without a model."""
-        model = kind_model(id(self.embedder), kind, self._embed)
+        model = kind_model(id(self.embedder), kind, lambda: self._make(kind))
         return 0.5 if model is None else model.probability(asking, whole)
 
     def kind(
