@@ -335,3 +335,9 @@ def test_the_one_before_last(advisor: Advisor) -> None:
                          history=history)
     grounded(answer)
     assert "Manufacturing Business Model Innovation Trends > Servitisation Economy" in cited(answer)
+
+
+def test_a_refusal_names_what_the_report_never_mentions(advisor: Advisor) -> None:
+    answer = advisor.ask("What was Bosch's revenue in 2022?")
+    assert answer.refused and answer.plan is not None and answer.plan.kind == "offtopic"
+    assert "Bosch" in answer.not_in_report and "“Bosch”" in answer.text

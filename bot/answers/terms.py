@@ -180,7 +180,7 @@ def absent_terms(
                 end += 1  # "quantum computing", "blockchain technology"
         if all(w.upper() in BUSINESS_SHORTHAND for w in run[start : end + 1]):
             continue  # "DACH", "MD": shorthand any description uses; "EU Machinery Regulation" is
-        term = " ".join(run[start : end + 1])
+        term = re.sub(r"['’]s$", "", " ".join(run[start : end + 1]))  # "Bosch's" names Bosch
         window = " ".join(run[start : end + 2])  # "recurring revenue" says more than "recurring"
         if term and term.lower() not in (t.lower() for t, _ in terms):
             terms.append((term, window))
