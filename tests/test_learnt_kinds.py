@@ -10,6 +10,7 @@ import pytest
 import bot.answers.learnt as learnt
 from bot import Advisor
 from bot.answers.learnt import LIKELY, UNLIKELY, KindModel, fit_logistic
+from bot.answers.targets import names_an_item
 from bot.index.retrieval import generation_folder
 from bot.index.vector_table import load_vectors
 from bot.report.labelled import LABELLED, Labelled, labelled_questions, labelled_texts
@@ -130,3 +131,16 @@ def test_fitted_weights_are_kept_with_the_generation(
     assert learnt.load_weights(folder, learnt.fingerprint(
         labelled_questions(), planner.embedder.model_path))
     assert learnt.load_weights(folder, "another fingerprint") == {}
+
+
+def test_a_term_of_the_reports_items_keeps_a_question_from_the_learnt_refusal(
+    advisor: Advisor,
+) -> None:
+    outline = advisor.answerer.outline()
+    assert names_an_item(outline, "How should we price a pay-per-use offer?")  # Revenue Streams
+    assert names_an_item(outline, "Are online platforms worth it for us?")  # Channels
+    assert not names_an_item(outline, OFF[0])
+    planner = advisor.answerer.planner
+    question = "How should we price a pay-per-use offer?"
+    assert offtopic(advisor, question) >= LIKELY  # much like the pricing questions refused...
+    assert planner.plan(question).kind != "offtopic"  # ...but it names the report's own term

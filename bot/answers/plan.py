@@ -45,13 +45,14 @@ from bot.answers.rewrite import (
 from bot.answers.scope import ScopeCheck, ScopeGuard, off_topic_intent
 from bot.answers.subjects import comparison
 from bot.answers.targets import (
-    NOT_TOPIC,
     ONE_REC,
     blocks_in,
     carried_targets,
     choice_among,
     lists_in,
     models_in,
+    names_an_item,
+    recommendation_by_topic,
     recommendations_in,
     topical,
 )
@@ -69,21 +70,13 @@ from bot.index.vector_table import keep_new_vectors, recording_embedder
 from bot.report.catalog import Outline
 from bot.types import Company, Hit, Plan
 
-# "the localisation recommendation", "the recommendation on partnerships" (not "your
-# recommendation", which asks for advice).
-_TOPIC_REC = re.compile(
-    r"\b(?:the|that|this)\s+((?:[\w-]+\s+){1,3})recommendation\b(?!s)|"
-    r"\b(?:the|that|this)\s+recommendation\s+(?:on|about|for|regarding|to)\s+((?:[\w-]+\s*){1,4})",
-    re.IGNORECASE,
-)
 # The words before a term a question is about ("say about", "mention", "regarding").
 _ABOUT = r"\b(?:about|regarding|concerning|mentions?|covers?)\s+(?:[\w'’-]+\s+){0,3}"
 _ABOUT_REPORT = re.compile(r"\b(report|wmr\w*|world manufacturing)\b", re.IGNORECASE)
 DOMAIN_MARGIN = 0.12  # a question this much closer to a domain outside the report is off-topic
 DOMAIN_MARGIN_NAMED = 0.1  # ...or this much, naming something the text never mentions
-# A question the learnt model finds off-topic is refused unless it is this much nearer the
-# report's own domains ("How can we earn recurring revenue from them?").
-DOMAIN_MARGIN_LEARNT = 0.05
+DOMAIN_MARGIN_LEARNT = 0.05  # a question this much nearer the report's domains is not refused
+# on the learnt model's word ("How can we earn recurring revenue from them?")
 RARE_NAME_ZIPF = 3.5  # a capitalised word rarer than this in English is a name
 DOMAIN_WORDS_MIN = 6  # ...when it says enough to tell, and names none of the report's own things
 # A model named as one ("digital business model", "AI-based", "servitisation"), not "digital
@@ -95,7 +88,6 @@ _MODEL_NAMED = re.compile(
 _REPORT_THINGS = re.compile(r"\b(recommendations|recs?|recommendation (no\.? ?|#)?\d+|levers?|"
                             r"canvas\w*|report|wmr\w*|trends?|challenges|business models?|bms?)\b",
                             re.IGNORECASE)
-
 NEARBY_MIN = 0.5  # an indexed passage this close to a question keeps it from reading as off-topic
 MEANING_MIN = 0.45  # a common noun this close in meaning to some chunk is covered, in other words
 # A later part of a question that points back at an earlier one ("how do I calculate it").
@@ -153,28 +145,6 @@ class Planner:
             if any(len(e.text.split()) >= 2 and e.text.lower() in lowered for e in named.entries):
                 out.append(key)
         return tuple(out)
-
-    def recommendation_by_topic(self, text: str) -> tuple[str, ...]:
-        """The one recommendation a text names by its topic rather than its number ("the
-        localisation recommendation", "the recommendation on partnerships"): the title that
-        shares the most words next to "recommendation" that no other title has."""
-        match = _TOPIC_REC.search(text)
-        if self.outline is None or match is None or ONE_REC.search(text):
-            return ()
-        named = self.outline().named("recommendations")
-        if named is None:
-            return ()
-        titles = [set(tokenize(re.sub(r"^\d+\.\s*", "", e.text))) for e in named.entries]
-        words = set(tokenize(match.group(1) or match.group(2) or "")) - NOT_TOPIC
-        scores = []
-        for i, title in enumerate(titles):
-            others = set().union(*(t for j, t in enumerate(titles) if j != i))
-            scores.append(len((title - others) & words))
-        best = max(scores, default=0)
-        if best == 0 or scores.count(best) > 1:
-            return ()
-        number = re.match(r"\d+", named.entries[scores.index(best)].text)
-        return (f"recommendation:{number.group(0)}",) if number else ()
 
     def absent(
         self, question: str, kind: str, spans: Sequence[str] = (), described: str = ""
@@ -245,7 +215,7 @@ class Planner:
             asking if own is not None and asking != question else standalone)
         s = signals(asking, self.examples.similarity(vector), whole=question)
         lists = lists_in(standalone, models, blocks, s.all_items) + recommendations_in(standalone)
-        lists += self.recommendation_by_topic(standalone)
+        lists += recommendation_by_topic(self.outline, standalone)
         lists += self.named_items(standalone, lists)
         intent = self._off_topic_intent(asking)  # a company may sell recipes
         read = partial(
@@ -263,9 +233,8 @@ class Planner:
             kind = read(indexed_nearby=True)
         elif kind != "offtopic" and not history and likely >= LIKELY and (
             self.examples.domain_gap(vector) >= -DOMAIN_MARGIN_LEARNT
-        ) and not (self._names_the_report(asking, lists) or self._nearby(standalone)):
-            # much like the questions the report cannot answer, and no nearer its own domains
-            kind = "offtopic"
+        ) and not self._names_anything(asking, lists, standalone):
+            kind = "offtopic"  # much like the questions the report cannot answer
         elif kind != "offtopic" and likely >= UNLIKELY and not self._names_the_report(
             asking, lists
         ) and self._other_domain(question, standalone, asking, vector):
@@ -303,6 +272,12 @@ class Planner:
                                                       False) + recommendations_in(part))
             for part in clauses(asking)
         )
+
+    def _names_anything(self, asking: str, lists: Sequence[str], standalone: str) -> bool:
+        """Whether a question names something of the report, a term of its lists' items
+        ("pay-per-use", "online platforms"), or comes close to an indexed passage."""
+        return self._names_the_report(asking, lists) or self._nearby(standalone) or (
+            self.outline is not None and names_an_item(self.outline(), asking))
 
     def _names_the_report(self, asking: str, lists: Sequence[str]) -> bool:
         """Whether the asking part names something of the report: a model as such, one of its

@@ -6,12 +6,13 @@ earlier turns. bot.answers.plan reads these into a Plan.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable, Sequence
 
 from bot.answers.rewrite import Turn, recommendation_number
 from bot.answers.subjects import BLOCKS, comparison, subjects_in
-from bot.index.lexical import tokenize
-from bot.report.catalog import list_keys
+from bot.index.lexical import STOPWORDS, tokenize
+from bot.report.catalog import Outline, list_keys
 from bot.report.outline import BLOCK_HEADINGS, archetype_of
 from bot.report.vocabulary import (
     ACROSS_CUES,
@@ -219,3 +220,59 @@ def carried_targets(question: str, history: Sequence[Turn]) -> list[str]:
         if not (need_model or need_rec):
             break
     return out
+
+
+_ITEM_TERMS: weakref.WeakKeyDictionary[Outline, frozenset[str]] = weakref.WeakKeyDictionary()
+_WORD = re.compile(r"[a-z][a-z-]*[a-z]")
+
+
+def _terms_of(words: Sequence[str]) -> set[str]:
+    return {w for w in words if "-" in w} | {
+        f"{a} {b}" for a, b in zip(words, words[1:], strict=False)
+        if a not in STOPWORDS and b not in STOPWORDS}
+
+
+def names_an_item(outline: Outline, text: str) -> bool:
+    """Whether a text names a term an item of the indexed lists is made of: a hyphenated word
+    ("pay-per-use") or two words that are not stop words ("online platforms")."""
+    terms = _ITEM_TERMS.get(outline)
+    if terms is None:
+        found: set[str] = set()
+        for section in outline.sections:
+            for entry in outline.items(section):
+                found |= _terms_of(_WORD.findall(entry.text.lower()))
+        terms = _ITEM_TERMS[outline] = frozenset(found)
+    return bool(_terms_of(_WORD.findall(text.lower())) & terms)
+
+
+# "the localisation recommendation", "the recommendation on partnerships" (not "your
+# recommendation", which asks for advice).
+_TOPIC_REC = re.compile(
+    r"\b(?:the|that|this)\s+((?:[\w-]+\s+){1,3})recommendation\b(?!s)|"
+    r"\b(?:the|that|this)\s+recommendation\s+(?:on|about|for|regarding|to)\s+((?:[\w-]+\s*){1,4})",
+    re.IGNORECASE,
+)
+
+
+
+def recommendation_by_topic(outline: Callable[[], Outline] | None, text: str) -> tuple[str, ...]:
+    """The one recommendation a text names by its topic rather than its number ("the
+    localisation recommendation", "the recommendation on partnerships"): the title that
+    shares the most words next to "recommendation" that no other title has."""
+    match = _TOPIC_REC.search(text)
+    if outline is None or match is None or ONE_REC.search(text):
+        return ()
+    named = outline().named("recommendations")
+    if named is None:
+        return ()
+    titles = [set(tokenize(re.sub(r"^\d+\.\s*", "", e.text))) for e in named.entries]
+    words = set(tokenize(match.group(1) or match.group(2) or "")) - NOT_TOPIC
+    scores = []
+    for i, title in enumerate(titles):
+        others = set().union(*(t for j, t in enumerate(titles) if j != i))
+        scores.append(len((title - others) & words))
+    best = max(scores, default=0)
+    if best == 0 or scores.count(best) > 1:
+        return ()
+    number = re.match(r"\d+", named.entries[scores.index(best)].text)
+    return (f"recommendation:{number.group(0)}",) if number else ()
