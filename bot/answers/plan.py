@@ -227,17 +227,19 @@ class Planner:
         kind = read()
         whole = vector if asking == question else self.embedder.embed_one(question)
         likely = self.learnt.likelihood("offtopic", vector, whole)
+        of_report = kind != "offtopic" and likely >= UNLIKELY and self._names_the_report(
+            asking, lists)
         if kind == "offtopic" and not intent and (likely < UNLIKELY or self._nearby(standalone)):
             # read as off-topic from its phrasing alone, yet the index holds something close,
             # or it is much like the questions the report answers
             kind = read(indexed_nearby=True)
         elif kind != "offtopic" and not history and likely >= LIKELY and (
             self.examples.domain_gap(vector) >= -DOMAIN_MARGIN_LEARNT
-        ) and not self._names_anything(asking, lists, standalone):
+        ) and not (of_report or self._names_an_item(asking) or self._nearby(standalone)):
             kind = "offtopic"  # much like the questions the report cannot answer
-        elif kind != "offtopic" and likely >= UNLIKELY and not self._names_the_report(
-            asking, lists
-        ) and self._other_domain(question, standalone, asking, vector):
+        elif kind != "offtopic" and likely >= UNLIKELY and not of_report and self._other_domain(
+            question, standalone, asking, vector
+        ):
             kind = "offtopic"  # "What sample size do we need for a 95% confidence level?"
         spans = company_spans(question, own) + place_names(question)
         described = description_only(question) if own is not None else ""
@@ -273,11 +275,9 @@ class Planner:
             for part in clauses(asking)
         )
 
-    def _names_anything(self, asking: str, lists: Sequence[str], standalone: str) -> bool:
-        """Whether a question names something of the report, a term of its lists' items
-        ("pay-per-use", "online platforms"), or comes close to an indexed passage."""
-        return self._names_the_report(asking, lists) or self._nearby(standalone) or (
-            self.outline is not None and names_an_item(self.outline(), asking))
+    def _names_an_item(self, asking: str) -> bool:
+        """Whether a question names a term of the indexed lists' items ("pay-per-use")."""
+        return self.outline is not None and names_an_item(self.outline(), asking)
 
     def _names_the_report(self, asking: str, lists: Sequence[str]) -> bool:
         """Whether the asking part names something of the report: a model as such, one of its

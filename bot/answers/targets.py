@@ -254,7 +254,6 @@ _TOPIC_REC = re.compile(
 )
 
 
-
 def recommendation_by_topic(outline: Callable[[], Outline] | None, text: str) -> tuple[str, ...]:
     """The one recommendation a text names by its topic rather than its number ("the
     localisation recommendation", "the recommendation on partnerships"): the title that
