@@ -128,9 +128,9 @@ def test_fitted_weights_are_kept_with_the_generation(
     monkeypatch.undo()
     monkeypatch.setattr(learnt, "_models", {})
     assert planner.learnt.likelihood("offtopic", vector, vector) == pytest.approx(first)
-    assert learnt.load_weights(folder, learnt.fingerprint(
-        labelled_questions(), planner.embedder.model_path))
-    assert learnt.load_weights(folder, "another fingerprint") == {}
+    assert load_vectors(folder, learnt.fingerprint(
+        labelled_questions(), planner.embedder.model_path), learnt.WEIGHTS)
+    assert load_vectors(folder, "another fingerprint", learnt.WEIGHTS) == {}
 
 
 def test_a_term_of_the_reports_items_keeps_a_question_from_the_learnt_refusal(

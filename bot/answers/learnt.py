@@ -13,16 +13,20 @@ all others), once per process, embedder and kind. The plan (bot.answers.plan) as
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 import threading
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from pathlib import Path
 
 import numpy as np
 
 from bot.index.embedding import Embedder
-from bot.index.vector_table import keep_new_vectors, recording_embedder
+from bot.index.vector_table import (
+    keep_new_vectors,
+    load_vectors,
+    recording_embedder,
+    save_vectors,
+)
 from bot.report.labelled import Labelled, labelled_questions
 
 REGULARISATION = 3.0  # inverse strength of the L2 penalty (larger fits the examples closer)
@@ -57,7 +61,7 @@ class KindModel:
     """The fitted regression of one kind; `probability` of a question from its two vectors."""
 
     def __init__(self, weights: np.ndarray) -> None:
-        self.weights = weights
+        self.weights = np.asarray(weights, dtype=np.float32)  # as the vector table keeps them
 
     @classmethod
     def fit(
@@ -80,7 +84,7 @@ class KindModel:
 
 _models: dict[tuple[int, str], KindModel | None] = {}
 _lock = threading.Lock()
-WEIGHTS = "kind_models.npz"  # fitted weights kept with an index generation
+WEIGHTS = "kind_models.npz"  # fitted weights kept with an index generation, by kind
 
 
 def kind_model(key: int, kind: str, make: Callable[[], KindModel | None]) -> KindModel | None:
@@ -99,34 +103,6 @@ def fingerprint(examples: Sequence[Labelled], model_path: str) -> str:
         digest.update(f"\x00{e.kind}\x00{e.asking}\x00{e.question}".encode())
     digest.update(f"\x00{REGULARISATION}".encode())
     return digest.hexdigest()
-
-
-def load_weights(folder: Path, stamp: str) -> dict[str, np.ndarray]:
-    """The weights saved in a folder for this fingerprint ({} when missing, damaged or stale)."""
-    try:
-        with np.load(folder / WEIGHTS, allow_pickle=False) as data:
-            if str(data["fingerprint"]) != stamp:
-                return {}
-            return dict(zip((str(k) for k in data["kinds"]), np.asarray(data["weights"]),
-                            strict=True))
-    except (OSError, ValueError, KeyError):
-        return {}
-
-
-def save_weights(folder: Path, stamp: str, weights: dict[str, np.ndarray]) -> None:
-    """Write the weights into a folder (atomically); a folder that cannot be written is left."""
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".kinds.", suffix=".npz")
-    except OSError:
-        return
-    os.close(fd)
-    try:
-        with open(tmp, "wb") as fh:
-            np.savez(fh, kinds=np.asarray(list(weights), dtype=str),
-                     weights=np.stack(list(weights.values())), fingerprint=np.asarray(stamp))
-        os.replace(tmp, folder / WEIGHTS)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)
 
 
 class LearntKinds:
@@ -150,12 +126,13 @@ class LearntKinds:
         examples = labelled_questions()
         folder = self.folder() if self.folder is not None else None
         stamp = fingerprint(examples, self.embedder.model_path)
-        saved = load_weights(folder, stamp) if folder is not None else {}
+        saved = load_vectors(folder, stamp, WEIGHTS) if folder is not None else {}
         if kind in saved:
             return KindModel(saved[kind])
         model = KindModel.fit(self._embed, examples, kind)
         if model is not None and folder is not None and folder.is_dir():
-            save_weights(folder, stamp, {**saved, kind: model.weights})
+            with suppress(OSError):  # a folder that cannot be written is left as it is
+                save_vectors(folder, stamp, {**saved, kind: model.weights}, WEIGHTS)
         return model
 
     def likelihood(self, kind: str, asking: np.ndarray, whole: np.ndarray) -> float:

@@ -1,7 +1,8 @@
 """Vectors computed at ingest and kept with an index generation, looked up by their text.
 
 Ingest embeds the report's canvas items (and the other texts the canvas engine compares briefs
-with) once and saves them here, so the first canvas of a process embeds only the brief.
+with) once and saves them here, so the first canvas of a process embeds only the brief. The
+learnt kind models (bot.answers.learnt) keep their fitted weights in a table of their own.
 """
 
 from __future__ import annotations
@@ -18,10 +19,14 @@ from bot.index.embedding import Embedder, RecordingEmbedder
 CANVAS_VECTORS = "canvas_vectors.npz"
 
 
-def save_vectors(folder: Path, model_path: str, table: Mapping[str, np.ndarray]) -> Path:
-    """Write a text -> vector table into a generation's folder (atomically)."""
+def save_vectors(
+    folder: Path, model_path: str, table: Mapping[str, np.ndarray], name: str = CANVAS_VECTORS
+) -> Path:
+    """Write a text -> vector table into a generation's folder (atomically), as file `name`.
+    model_path: the model the vectors come from, or another mark of what made them (only its
+    last path part is kept)."""
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / CANVAS_VECTORS
+    target = folder / name
     texts = list(table)
     vectors = np.stack([np.asarray(table[t], dtype=np.float32) for t in texts]) if texts else (
         np.zeros((0, 0), dtype=np.float32)
@@ -39,10 +44,13 @@ def save_vectors(folder: Path, model_path: str, table: Mapping[str, np.ndarray])
     return target
 
 
-def load_vectors(folder: Path, model_path: str) -> dict[str, np.ndarray]:
-    """The table saved in a generation's folder, or {} when missing, damaged or of another model."""
+def load_vectors(
+    folder: Path, model_path: str, name: str = CANVAS_VECTORS
+) -> dict[str, np.ndarray]:
+    """The table saved in a generation's folder as file `name`, or {} when missing, damaged or
+    made by another model (or mark, see save_vectors)."""
     try:
-        with np.load(folder / CANVAS_VECTORS, allow_pickle=False) as data:
+        with np.load(folder / name, allow_pickle=False) as data:
             if str(data["model"]) != Path(model_path).name:
                 return {}
             texts = [str(t) for t in data["texts"]]
