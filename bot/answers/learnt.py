@@ -21,12 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.index.embedding import Embedder
-from bot.index.vector_table import (
-    keep_new_vectors,
-    load_vectors,
-    recording_embedder,
-    save_vectors,
-)
+from bot.index.vector_table import load_vectors, save_vectors, stored_vectors
 from bot.report.labelled import Labelled, labelled_questions
 
 REGULARISATION = 3.0  # inverse strength of the L2 penalty (larger fits the examples closer)
@@ -114,11 +109,8 @@ class LearntKinds:
         self.folder = folder
 
     def _embed(self, texts: list[str]) -> np.ndarray:
-        folder = self.folder() if self.folder is not None else None
-        recorder = recording_embedder(folder, self.embedder)
-        vectors = recorder.embed(texts)
-        keep_new_vectors(folder, recorder)
-        return vectors
+        with stored_vectors(self.folder() if self.folder else None, self.embedder) as stored:
+            return stored.embed(texts)
 
     def _make(self, kind: str) -> KindModel | None:
         """The model of a kind: its weights as saved with the live generation, or fitted (and

@@ -66,7 +66,7 @@ from bot.answers.terms import (
 )
 from bot.index.embedding import Embedder
 from bot.index.lexical import tokenize
-from bot.index.vector_table import keep_new_vectors, recording_embedder
+from bot.index.vector_table import stored_vectors
 from bot.report.catalog import Outline
 from bot.types import Company, Hit, Plan
 
@@ -126,10 +126,8 @@ class Planner:
         vocab = self.guard.vocabulary()
         cached = self._phrases
         if cached is None or cached.vocab is not vocab:
-            folder = self.folder() if self.folder is not None else None
-            recorder = recording_embedder(folder, self.embedder)
-            cached = self._phrases = PhraseIndex(vocab, recorder)
-            keep_new_vectors(folder, recorder)
+            with stored_vectors(self.folder() if self.folder else None, self.embedder) as stored:
+                cached = self._phrases = PhraseIndex(vocab, stored)
         return cached
 
     def named_items(self, text: str, found: Sequence[str]) -> tuple[str, ...]:

@@ -21,7 +21,7 @@ from bot.errors import AdvisorError
 from bot.index.embedding import Embedder
 from bot.index.retrieval import Retriever, generation_folder
 from bot.index.store import Store
-from bot.index.vector_table import keep_new_vectors, recording_embedder
+from bot.index.vector_table import stored_vectors
 from bot.report.outline import ReportIndex
 from bot.settings import Settings
 from bot.types import CANVAS_BLOCKS, Canvas
@@ -41,10 +41,8 @@ def shared_engine(store: Store, retriever: Retriever, embedder: Embedder) -> Can
     with _ENGINES_LOCK:
         engine = _ENGINES.get(key) if key[1] is not None else None
         if engine is None:
-            folder = generation_folder(store)
-            recorder = recording_embedder(folder, embedder)  # vectors stored at ingest
-            engine = CanvasEngine(ReportIndex.build(retriever.chunks()), recorder)
-            keep_new_vectors(folder, recorder)
+            with stored_vectors(generation_folder(store), embedder) as stored:
+                engine = CanvasEngine(ReportIndex.build(retriever.chunks()), stored)
             if key[1] is not None:
                 while len(_ENGINES) >= _MAX_ENGINES:
                     _ENGINES.pop(next(iter(_ENGINES)))

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import numpy as np
@@ -62,24 +63,20 @@ def load_vectors(
     return dict(zip(texts, vectors, strict=True))
 
 
-def recording_embedder(folder: Path | None, embedder: Embedder) -> RecordingEmbedder:
-    """An embedder that answers the texts stored in `folder` and records what it is asked."""
-    known = load_vectors(folder, embedder.model_path) if folder is not None else {}
-    return RecordingEmbedder(embedder, known)
-
-
-def keep_new_vectors(folder: Path | None, recorder: RecordingEmbedder) -> int:
-    """Stop recording and add the texts that were not stored yet to the folder's table.
+@contextmanager
+def stored_vectors(folder: Path | None, embedder: Embedder) -> Iterator[RecordingEmbedder]:
+    """An embedder that answers the texts stored in `folder` (ingest stores them) and embeds
+    the others; on leaving, those others are added to the folder's table.
 
     Only into a generation folder that still exists (a re-ingest may have removed it); a folder
-    that cannot be written is left as it is. Returns how many texts were added.
+    that cannot be written is left as it is.
     """
+    known = load_vectors(folder, embedder.model_path) if folder is not None else {}
+    recorder = RecordingEmbedder(embedder, known)
+    yield recorder
     recorded = recorder.stop()
     missing = [t for t in recorded if t not in recorder.known]
     if folder is None or not missing or not folder.is_dir():
-        return 0
-    try:
+        return
+    with suppress(OSError):
         save_vectors(folder, recorder.model_path, {**recorder.known, **recorded})
-    except OSError:
-        return 0
-    return len(missing)
