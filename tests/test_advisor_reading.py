@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from bot import Advisor
-from bot.answers.names import code_core, expansions, named_practices, named_tools
+from bot.answers.names import code_core, expansions, is_place, named_practices, named_tools
 from bot.answers.terms import foreign_word
 from tests.test_advisor_answers import CHALLENGES, PUMPS, RECS, cited, grounded
 
@@ -341,3 +341,21 @@ def test_a_refusal_names_what_the_report_never_mentions(advisor: Advisor) -> Non
     answer = advisor.ask("What was Bosch's revenue in 2022?")
     assert answer.refused and answer.plan is not None and answer.plan.kind == "offtopic"
     assert "Bosch" in answer.not_in_report and "“Bosch”" in answer.text
+
+
+def test_brands_in_a_company_story_are_named_and_places_are_not(advisor: Advisor) -> None:
+    assert is_place("Querétaro") and is_place("Emilia-Romagna") and is_place("Ohio")
+    assert not is_place("Yadea") and not is_place("Canyon")
+    answer = advisor.ask(
+        "We make e-scooters in Valencia and Izmir, 90 people, and Yadea undercuts us on price "
+        "every season. What revenue streams does the servitised canvas list?"
+    )
+    absent = answer.to_json()["not_in_report"]
+    assert "Yadea" in absent and not {"Valencia", "Izmir"} & set(absent)
+    assert "New Business Models > Servitised Business Models > Revenue Streams" in cited(answer)
+    signed = advisor.ask(
+        "Dear advisor,\n\nwe produce alpaca knitwear in Arequipa (260 employees). What key "
+        "resources does the mass-customisation canvas list?\n\nKind regards,\nLucía Quispe\n"
+        "General Manager"
+    ).to_json()
+    assert not signed["refused"] and signed["not_in_report"] == []

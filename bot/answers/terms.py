@@ -43,7 +43,7 @@ _QUANTITY = re.compile(r"^~?\d+(?:[.,]\d+)?[-–]\d+(?:[.,]\d+)?$|"  # "1-10", "
                        r"points?|bullets?|chars?|characters?)(?:[-–]old|[-–]long)?$")
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten twelve twenty "
                           "dozens hundreds thousands several many few".split())
-_PLACE_WORDS = (frozenset(DEMONYMS) | frozenset(DEMONYMS.values()) | COUNTRIES
+PLACE_WORDS = (frozenset(DEMONYMS) | frozenset(DEMONYMS.values()) | COUNTRIES
                 | frozenset(w for region in REGIONS for w in region.split())
                 | frozenset({"english", "polish", "turkish", "greek", "korean", "arabic", "hindi"}))
 # A sentence's first word, capitalised only because it comes first ("Weigh up ...", not "SAP").
@@ -164,7 +164,7 @@ def absent_terms(
         names = {i for i, w in enumerate(run) if w[:1].isupper() and any(
             0 <= j < len(run) and run[j][:1].isupper() for j in (i - 1, i + 1))}
         unknown = [i for i, w in enumerate(run) if not known(vocab, w, slot, i in names)
-                   and w.lower() not in _PLACE_WORDS]
+                   and w.lower() not in PLACE_WORDS]
         if not unknown:
             continue
         start, end = unknown[0], unknown[-1]
