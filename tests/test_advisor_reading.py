@@ -337,6 +337,24 @@ def test_the_one_before_last(advisor: Advisor) -> None:
     assert "Manufacturing Business Model Innovation Trends > Servitisation Economy" in cited(answer)
 
 
+def test_the_item_next_to_the_one_discussed(advisor: Advisor) -> None:
+    history = turns("Which trends does the report describe? Short list.",
+                    "1. Digital Economy\n2. Data Economy\n3. Artificial Intelligence Economy\n"
+                    "4. Mass-Customisation Economy\n5. Servitisation Economy\n6. Circular Economy")
+    by_number = [*history, *turns("tell me more about the third one",
+                                  "It is the shift from human intelligence systems to AI systems.")]
+    answer = advisor.ask("and the next one?", history=by_number)
+    grounded(answer)
+    assert "Manufacturing Business Model Innovation Trends > Mass-Customisation Economy" in cited(
+        answer)
+    by_name = [*history, *turns("what's the circular economy one about",
+                                "A move from linear to closed-loop processes and value chains.")]
+    answer = advisor.ask("how is it different from the one listed right before it?",
+                         history=by_name)
+    grounded(answer)
+    assert "Manufacturing Business Model Innovation Trends > Servitisation Economy" in cited(answer)
+
+
 def test_a_refusal_names_what_the_report_never_mentions(advisor: Advisor) -> None:
     answer = advisor.ask("What was Bosch's revenue in 2022?")
     assert answer.refused and answer.plan is not None and answer.plan.kind == "offtopic"

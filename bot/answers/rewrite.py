@@ -193,14 +193,11 @@ def _prose_list(text: str) -> list[str]:
     return best
 
 
-def resolve_ordinal(question: str, history: Sequence[Turn]) -> str | None:
-    """"Tell me more about the fourth one" -> the question with that item of the last list."""
+def _position(question: str, items: Sequence[str]) -> int | None:
+    """The 1-based position in a list that an ordinal of the question names, or None."""
     match = _ORDINAL_REF.search(question)
     before_last = _BEFORE_LAST.search(question)
-    if not (match or before_last) or _RECOMMENDATION.search(question):
-        return None
-    items = last_list(history)
-    if not items:
+    if not (match or before_last) or _RECOMMENDATION.search(question) or not items:
         return None
     if before_last or match is None:
         index = len(items) - 1
@@ -208,9 +205,59 @@ def resolve_ordinal(question: str, history: Sequence[Turn]) -> str | None:
         word = (match.group(1) or match.group(3) or "").lower()
         number = match.group(2) or match.group(4) or match.group(5) or 0
         index = len(items) if word == "last" else ORDINALS.get(word) or int(number)
-    if not 1 <= index <= len(items):
+    return index if 1 <= index <= len(items) else None
+
+
+def resolve_ordinal(question: str, history: Sequence[Turn]) -> str | None:
+    """"Tell me more about the fourth one" -> the question with that item of the last list;
+    "the one before it", "the next one" -> the item next to the one the turns after the last
+    list were about."""
+    items = last_list(history)
+    index = _position(question, items)
+    if index is not None:
+        return f"{question} ({items[index - 1]})"
+    relative = _RELATIVE.search(question)
+    return _neighbour(question, history, relative) if relative else None
+
+
+_RELATIVE = re.compile(
+    r"\b(?:(?P<adjacent>previous|preceding|next|following)\s+(?:one|item|point|bullet|trend|"
+    r"economy|model|challenge|option|entry)|(?:one|item|point|trend|economy|model|challenge|entry)"
+    r"\s+(?:(?:listed|mentioned|named|shown|that\s+comes?|coming)\s+)?(?:right\s+|just\s+|"
+    r"directly\s+|immediately\s+)?(?P<side>before|after)\s+(?:it|that|this)(?:\s+one)?)\b",
+    re.IGNORECASE,
+)
+
+
+def _head(item: str) -> str:
+    """What an item is called: the words before its explanation ("Data Economy - from ...")."""
+    return re.split(r"\s+[-–—]\s+|:\s|\s\(", item, maxsplit=1)[0].strip(" *_.").lower()
+
+
+def _neighbour(question: str, history: Sequence[Turn], relative: re.Match[str]) -> str | None:
+    """The question with the item before or after the one the turns since the latest list
+    (in any earlier answer) were about: by its ordinal ("the third one") or its name."""
+    word = (relative.group("adjacent") or relative.group("side")).lower()
+    step = -1 if word in {"previous", "preceding", "before"} else 1
+    for i in range(len(history) - 1, -1, -1):
+        if history[i].get("role") != "assistant":
+            continue
+        items = last_list(history[: i + 1])
+        later = [t for t in history[i + 1:]]
+        if len(items) < 3 or not later:
+            continue
+        for turn in reversed(later):  # the latest turn that names one item
+            text = turn.get("content", "")
+            at = _position(text, items) if turn.get("role") == "user" else None
+            named = [n for n, item in enumerate(items, 1) if _head(item)
+                     and re.search(rf"\b{re.escape(_head(item))}\b", text, re.IGNORECASE)]
+            if at is None and len(named) == 1:
+                at = named[0]
+            if at is not None:
+                return (f"{question} ({items[at - 1 + step]})"
+                        if 1 <= at + step <= len(items) else None)
         return None
-    return f"{question} ({items[index - 1]})"
+    return None
 
 
 SHORTER = 3  # points kept when the user asks for a shorter answer without saying how short
