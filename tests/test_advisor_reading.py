@@ -377,3 +377,14 @@ def test_brands_in_a_company_story_are_named_and_places_are_not(advisor: Advisor
         "General Manager"
     ).to_json()
     assert not signed["refused"] and signed["not_in_report"] == []
+
+
+def test_does_it_cover_these_asks_about_what_the_sentence_before_named(advisor: Advisor) -> None:
+    answer = advisor.ask(
+        "We make heat pumps in Leipzig, 300 staff. Our customers keep asking us about digital "
+        "product passports and carbon border adjustment. Does the report cover these? And what "
+        "key resources does the circular canvas list?"
+    )
+    absent = " ".join(answer.to_json()["not_in_report"]).lower()
+    assert "product passports" in absent and "carbon border adjustment" in absent
+    assert "New Business Models > Circular Business Models > Key Resources" in cited(answer)

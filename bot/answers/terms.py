@@ -254,6 +254,8 @@ _MODAL_SUBJECT = re.compile(
     r"\b(?:can|could|would|should|does|do|did|will|might)\s+((?:[\w'’-]+\s+){2,4}?)(?:be|fit|"
     r"count|work|help|support|qualify|belong|apply|replace|become)\b", re.IGNORECASE,
 )
+_PRONOUN = re.compile(r"(?:these|those|this|that|them|it|they|either|any of (?:these|those|them)"
+                      r"|such (?:things|topics|rules|schemes))", re.IGNORECASE)
 MAX_PHRASE_WORDS = 6  # a longer span after "talks about" is a clause, not a term
 PARAPHRASE_MIN = 0.85  # a phrase this close to one of the text's own phrases is said there
 # Words after which a question names the thing it is about ("built on large language models",
@@ -287,7 +289,12 @@ def asked_phrases(question: str, explicit: bool | None = None) -> list[str]:
             neutral = bool(match.groupdict().get("neutral"))
             if explicit is not None and neutral == explicit:
                 continue
-            for piece in re.split(r"\s+(?:and|or|nor)\s+|\s*/\s*", match.group("span")):
+            span = match.group("span")
+            if _PRONOUN.fullmatch(span.strip()):  # "... about X and Y. Does it cover these?"
+                said = re.split(r"\b(?:about|regarding|like|such as|including)\s+",
+                                question[: match.start()])
+                span = re.split(r"[.!?](?:\s|$)", said[-1])[0] if len(said) > 1 else ""
+            for piece in re.split(r"\s+(?:and|or|nor)\s+|\s*/\s*|,\s*", span):
                 if _QUESTION_WORD.match(piece):
                     break  # "X and what does it say about Y": Y has its own cue
                 if pattern is _ASKS_AFTER and not _NAME_WITH_IN.match(piece):
