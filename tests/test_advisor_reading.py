@@ -56,6 +56,9 @@ def test_a_term_the_question_is_about_is_not_read_as_an_overview(advisor: Adviso
     assert answer.text.startswith("The report does not mention “blockchain”")
     overview = advisor.ask("What does the report say overall, roughly?")
     assert overview.plan is not None and overview.plan.kind == "overview"
+    authors = advisor.ask("Who wrote the 2023 World Manufacturing Report?")  # names a list
+    assert authors.plan is not None and authors.plan.kind == "lookup"
+    assert "David Romero" in authors.text
 
 
 @pytest.mark.parametrize("question", [

@@ -169,7 +169,7 @@ def decide(
     # "make a table of the circular canvas, every block" asks for the report's canvas, not a draft
     if s.canvas and (has_company or not (models and (s.all_items or report_lists))):
         return "canvas"
-    generic = set(report_lists) <= _GENERIC_LISTS and not blocks
+    generic = set(report_lists) <= GENERIC_LISTS and not blocks
     # one model's canvas or blocks, or one model without the whole report ("data-driven: what's in
     # it for me?", "summarise the cost structure the WMR gives for circular models")
     one_model = len(models) == 1 and (not s.whole_report or bool(blocks) or any(
@@ -216,7 +216,7 @@ def decide(
 
 
 # Lists so broad that a summary of them is a summary of the report.
-_GENERIC_LISTS = frozenset({"models", "why", "about", "closing", "trends"})
+GENERIC_LISTS = frozenset({"models", "why", "about", "closing", "trends"})
 
 
 def _list_only(lists: tuple[str, ...]) -> bool:

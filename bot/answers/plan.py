@@ -31,7 +31,7 @@ from bot.answers.company import (
     letter_body,
     place_names,
 )
-from bot.answers.kinds import KindExamples, decide, signals
+from bot.answers.kinds import GENERIC_LISTS, KindExamples, decide, signals
 from bot.answers.learnt import LIKELY, UNLIKELY, LearntKinds
 from bot.answers.names import (
     code_core,
@@ -254,7 +254,9 @@ class Planner:
         described = description_only(letter_body(question)) if own is not None else ""
         absent = self.absent(question, kind, spans, described)
         if kind == "lookup" and not history and not any(_is_name(t) for t in absent):
-            kind = self.learnt.kind(own is not None, bool(models), vector, whole) or kind
+            learnt = self.learnt.kind(own is not None, bool(models), vector, whole)
+            if learnt != "overview" or set(lists) <= GENERIC_LISTS:  # "who wrote it?": a list
+                kind = learnt or kind
         if kind == "overview" and not s.overview:  # read as one from its phrasing alone
             named = tuple(t for t in self.absent(question, "lookup", spans, described)
                           if re.search(_ABOUT + re.escape(t), question, re.IGNORECASE))
