@@ -243,8 +243,8 @@ def _neighbour(question: str, history: Sequence[Turn], relative: re.Match[str]) 
         if history[i].get("role") != "assistant":
             continue
         items = last_list(history[: i + 1])
-        later = [t for t in history[i + 1:]]
-        if len(items) < 3 or not later:
+        later = history[i + 1:]
+        if len(items) < 3:
             continue
         for turn in reversed(later):  # the latest turn that names one item
             text = turn.get("content", "")
