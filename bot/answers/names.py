@@ -144,6 +144,8 @@ def _gazetteer() -> frozenset[str]:
 def is_place(name: str) -> bool:
     """Whether a name is a place ("Győr", "Emilia-Romagna", "Portland Oregon"), or a month."""
     words = [re.sub(r"['’]s$", "", w) for w in name.split()]
+    if any(sum(ch.isupper() for ch in w) > 1 for w in words):
+        return False  # "SAP", "SENAI": codes, whatever town shares their letters
     places = _gazetteer()
     return _folded(" ".join(words)) in places or all(
         _folded(w) in places or w.lower() in _CALENDAR for w in words)

@@ -95,6 +95,9 @@ _MODEL_NAMED = re.compile(
 _REPORT_THINGS = re.compile(r"\b(recommendations|recs?|recommendation (no\.? ?|#)?\d+|levers?|"
                             r"canvas\w*|report|wmr\w*|trends?|challenges|business models?|bms?)\b",
                             re.IGNORECASE)
+_OF_THE_REPORT = re.compile(r"\b(?:wmr\w*|world manufacturing report|(?:the|this) report(?!s)|"
+                            r"the (?:six |6 |ten |10 )?(?:trends|recommendations|challenges|"
+                            r"new business models))\b", re.IGNORECASE)
 NEARBY_MIN = 0.5  # an indexed passage this close to a question keeps it from reading as off-topic
 MEANING_MIN = 0.45  # a common noun this close in meaning to some chunk is covered, in other words
 # A later part of a question that points back at an earlier one ("how do I calculate it").
@@ -276,8 +279,11 @@ class Planner:
     def _off_topic_intent(self, asking: str) -> bool:
         """Whether the question asks for code, shopping advice and the like
         (bot.answers.scope.off_topic_intent), and no other part of it asks for something of
-        the report ("Does it recommend a CRM platform? Also give me the levers of rec 1.")."""
-        if off_topic_intent(asking) is None:
+        the report ("Does it recommend a CRM platform? Also give me the levers of rec 1.").
+        A piece of writing about the report itself ("a tweet with the WMR's main message") is
+        a summary in a format, not a writing job."""
+        intent = off_topic_intent(asking)
+        if intent is None or (intent == "writing" and _OF_THE_REPORT.search(asking)):
             return False
         return not any(
             off_topic_intent(part) is None and not description_only(part)

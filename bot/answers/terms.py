@@ -170,6 +170,8 @@ def absent_terms(
         start, end = unknown[0], unknown[-1]
         if start == end and run[start].islower() and _predicate(text, run[start]):
             continue  # "Which resources underpin ...": how it asks, not what it asks about
+        if start == end and end + 1 < len(run) and _QUANTITY.match(f"{run[end]}-{run[end + 1]}"):
+            continue  # "under 280 characters", "in 5 slides": a format, not a topic
         if start > 0 and (run[start - 1][:1].isupper() or run[start - 1][:1].isdigit()):
             start -= 1  # "Industry 5.0", "MSCI ESG"
         if run[start][:1].isupper():  # "EU Machinery Regulation": a name runs on while capitalised
