@@ -391,3 +391,14 @@ def test_does_it_cover_these_asks_about_what_the_sentence_before_named(advisor: 
     absent = " ".join(answer.to_json()["not_in_report"]).lower()
     assert "product passports" in absent and "carbon border adjustment" in absent
     assert "New Business Models > Circular Business Models > Key Resources" in cited(answer)
+
+
+def test_writing_about_the_report_is_a_summary_and_other_writing_is_refused(
+    advisor: Advisor,
+) -> None:
+    tweet = advisor.ask("Write a tweet (under 280 characters) with the key message of the WMR.")
+    assert not tweet.refused and tweet.plan is not None and tweet.plan.kind == "overview"
+    assert tweet.not_in_report == ()  # "280 characters" is a format
+    grounded(tweet)
+    job_ad = advisor.ask("Draft a job ad for a Head of Servitisation at our plant, with salary.")
+    assert job_ad.refused
