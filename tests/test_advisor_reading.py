@@ -402,3 +402,17 @@ def test_writing_about_the_report_is_a_summary_and_other_writing_is_refused(
     grounded(tweet)
     job_ad = advisor.ask("Draft a job ad for a Head of Servitisation at our plant, with salary.")
     assert job_ad.refused
+
+
+def test_a_company_choosing_between_two_models_gets_advice(advisor: Advisor) -> None:
+    answer = advisor.ask(
+        "We make hydraulic presses in Brno, 140 staff. Our presses log tonnage and die wear and "
+        "we could sell die-change forecasts to our customers. Is that a data-driven or an "
+        "AI-based model, and where do we start?"
+    )
+    assert answer.plan is not None and answer.plan.kind == "advise"
+    grounded(answer)
+    sections = cited(answer)
+    assert any(s.startswith("10 Key Recommendations") for s in sections)
+    assert any(s.startswith(("New Business Models > Data-driven", "New Business Models > AI-based"))
+               for s in sections)

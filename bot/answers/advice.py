@@ -177,9 +177,9 @@ def advise(
     brief = _BUSINESS_MODEL.sub(" ", f"{text} {plan.question}" if plan.company else plan.question)
     vector = fit.embedder.embed_one(brief)
     ranking = fit.score_archetypes(brief, vector)
-    if plan.models:  # the model the user asked about leads, the fit still shows the runner-up
-        named = [a for a in ranking if a.name == plan.models[0]]
-        ranking = named + [a for a in ranking if a.name != plan.models[0]]
+    if plan.models:  # the models the user asked about lead, in the order they fit
+        named = [a for a in ranking if a.name in plan.models]
+        ranking = named + [a for a in ranking if a.name not in plan.models]
     best = ranking[0].name
     lines = _fit_line(plan, fit, ranking, brief)
     lines += ["", f"**What the {_title(fit, best)} canvas says matters most here**"]

@@ -42,6 +42,8 @@ _FILTERED = re.compile(
     r"addresses|relate|relates|involve|involves|refer|refers|concern|concerns|focus|focuses)\b",
     re.IGNORECASE,
 )
+_CHOICE = re.compile(r"\b(?:which|whether|is (?:it|this|that|ours)|are we|should we)\b[^.?!]*"
+                     r"\b(?:or|vs\.?|versus)\b", re.IGNORECASE)
 _WHOLE_REPORT = re.compile(r"\b(the|this|whole|entire) (report|document|wmr)\b|\bwmr\b",
                            re.IGNORECASE)
 
@@ -64,6 +66,7 @@ class Signals:
     whole_report: bool
     similarity: dict[str, float]
     share: bool = False  # a share of companies or people ("what % of manufacturers")
+    choice: bool = False  # a choice between alternatives ("is this AI-based or data-driven?")
     filtered: bool = False  # only the items that match ("every recommendation that mentions AI")
 
     def closest(self) -> tuple[str, float]:
@@ -130,6 +133,7 @@ def signals(question: str, similarity: dict[str, float], whole: str = "") -> Sig
         similarity=similarity,
         share=bool(_SHARE.search(whole or question)),
         filtered=bool(_FILTERED.search(question)),
+        choice=bool(_CHOICE.search(question)),
     )
 
 
@@ -164,6 +168,8 @@ def decide(
         return "offtopic"
     if s.share or s.market or (s.statistic and not has_company and not report_lists):
         return "offtopic"  # the report holds no statistics, market figures or survey results
+    if has_company and len(models) >= 2 and s.choice and not s.all_items:
+        return "advise"  # "we sell tool-wear predictions: is this AI-based or data-driven?"
     if compared:
         return "compare"
     # "make a table of the circular canvas, every block" asks for the report's canvas, not a draft
