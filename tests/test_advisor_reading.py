@@ -416,3 +416,18 @@ def test_a_company_choosing_between_two_models_gets_advice(advisor: Advisor) -> 
     assert any(s.startswith("10 Key Recommendations") for s in sections)
     assert any(s.startswith(("New Business Models > Data-driven", "New Business Models > AI-based"))
                for s in sections)
+
+
+def test_a_model_an_answer_mentions_in_passing_is_not_carried(advisor: Advisor) -> None:
+    history = [
+        *turns("We make laser cutters in Lyon, 80 people. What's the digital business model?",
+               "The digital canvas is built around data collection and analysis across value "
+               "chains, serving multiple customers with individual services."),
+        *turns("Which of its pricing options would suit a small installed base?",
+               "The report lists licence or subscription, pay-per-use and pay-per-output. Note "
+               "that building analytics and AI tools in-house means investment."),
+    ]
+    answer = advisor.ask("Who would we need to partner with to build the software?",
+                         history=history)
+    grounded(answer)
+    assert "New Business Models > Digital Business Models > Key Partners" in cited(answer)

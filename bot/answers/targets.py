@@ -203,7 +203,10 @@ def carried_targets(question: str, history: Sequence[Turn]) -> list[str]:
                 break
     for turn in reversed(history):
         text = turn.get("content", "")
-        if need_model and (found := models_in(text)):
+        # an answer is about the model its first sentence names, not one it mentions in passing
+        # ("... buying analytics and AI tools externally keeps costs scalable")
+        said = text if turn.get("role") == "user" else _FIRST_SENTENCE.split(text, maxsplit=1)[0]
+        if need_model and (found := models_in(said)):
             out.append(f"{found[0]} business model")
             need_model = False
         if need_block and turn.get("role") == "user" and (blocks := blocks_in(text)):
@@ -222,6 +225,7 @@ def carried_targets(question: str, history: Sequence[Turn]) -> list[str]:
     return out
 
 
+_FIRST_SENTENCE = re.compile(r"(?<=[.!?:])\s")
 _ITEM_TERMS: weakref.WeakKeyDictionary[Outline, frozenset[str]] = weakref.WeakKeyDictionary()
 _WORD = re.compile(r"[a-z][a-z-]*[a-z]")
 
