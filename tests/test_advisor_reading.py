@@ -431,3 +431,24 @@ def test_a_model_an_answer_mentions_in_passing_is_not_carried(advisor: Advisor) 
                          history=history)
     grounded(answer)
     assert "New Business Models > Digital Business Models > Key Partners" in cited(answer)
+
+
+def test_ordinals_reach_back_to_earlier_lists_and_compared_models(advisor: Advisor) -> None:
+    recs = [*turns("what are the 10 recommendations? titles only", RECS_PROSE),
+            *turns("which matter most for servitisation?",
+                   "Mainly recommendation 10 on investment barriers, and recommendation 5.")]
+    answer = advisor.ask("Tell me more about the fourth one from the full list.", history=recs)
+    grounded(answer)
+    assert any(s.startswith("10 Key Recommendations > 4.") for s in cited(answer))
+    compared = [*turns("How do the revenue streams of the digital and the data-driven models "
+                       "differ?", "Digital lists subscriptions and pay-per-use; data-driven "
+                       "lists data-driven output and optimisation services."),
+                *turns("Which of the two has more cost items?",
+                       "The data-driven canvas lists more cost items than the digital one.")]
+    first = advisor.ask("Going back to the first model you compared: who are its customer "
+                        "segments?", history=compared)
+    assert "New Business Models > Digital Business Models > Customer Segments" in cited(first)
+    other = advisor.ask("and what are the key activities of the other one?", history=[
+        *compared[:2], *turns("For the data-driven model, what key resources are needed?",
+                              "Data pools, clouds, computing power and the installed base.")])
+    assert "New Business Models > Digital Business Models > Key Activities" in cited(other)

@@ -144,7 +144,7 @@ def _gazetteer() -> frozenset[str]:
 def is_place(name: str) -> bool:
     """Whether a name is a place ("Győr", "Emilia-Romagna", "Portland Oregon"), or a month."""
     words = [re.sub(r"['’]s$", "", w) for w in name.split()]
-    if any(sum(ch.isupper() for ch in w) > 1 for w in words):
+    if any(sum(ch.isupper() for ch in part) > 1 for w in words for part in w.split("-")):
         return False  # "SAP", "SENAI": codes, whatever town shares their letters
     places = _gazetteer()
     return _folded(" ".join(words)) in places or all(

@@ -344,10 +344,10 @@ class Planner:
         again = restated(question, history)
         if again is not None:
             return self._standalone(again[0], again[1], rewrite)
-        resolved = resolve_ordinal(question, history)
-        if resolved:  # "the 4th one": that item, of the model or list the last turns were about
-            last = [t for t in history[-2:] if t.get("role") == "user"]  # the list's question
-            carried = [t for t in carried_targets(resolved, last) if t != "contributors"]
+        found = resolve_ordinal(question, history)
+        if found:  # "the 4th one": that item, of the model or list the list's question named
+            resolved, asked = found
+            carried = [t for t in carried_targets(resolved, asked) if t != "contributors"]
             return f"{resolved} ({'; '.join(carried)})" if carried else resolved
         if not needs_rewrite(question, history):
             return question

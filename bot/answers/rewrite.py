@@ -8,7 +8,7 @@ business model they discussed, the recommendation number, the contributors list 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from bot.answers.prompts import rewrite_messages
 from bot.answers.subjects import subjects_in
@@ -208,16 +208,55 @@ def _position(question: str, items: Sequence[str]) -> int | None:
     return index if 1 <= index <= len(items) else None
 
 
-def resolve_ordinal(question: str, history: Sequence[Turn]) -> str | None:
+def resolve_ordinal(question: str, history: Sequence[Turn]) -> tuple[str, list[Turn]] | None:
     """"Tell me more about the fourth one" -> the question with that item of the last list;
     "the one before it", "the next one" -> the item next to the one the turns after the last
-    list were about."""
-    items = last_list(history)
-    index = _position(question, items)
-    if index is not None:
-        return f"{question} ({items[index - 1]})"
+    list were about. With it, the user turns whose targets go with the item (the question the
+    list answered)."""
+    asked = [t for t in history[-2:] if t.get("role") == "user"]
+    ordinal = _ORDINAL_REF.search(question)
+    if ordinal and re.search(r"\bmodels?\b", ordinal.group(0), re.IGNORECASE):
+        compared = _compared(history)  # "the first model you compared"
+        index = _position(question, compared)
+        if index is not None:
+            return f"{question} ({compared[index - 1]} business model)", asked
+    for i, items in _answer_lists(history):  # the latest list long enough ("the 4th of the ten")
+        index = _position(question, items)
+        if index is not None:
+            asked = [t for t in history[max(0, i - 1):i] if t.get("role") == "user"]
+            if any(_RECOMMENDATIONS.search(t.get("content", "")) for t in asked):
+                return f"{question} (recommendation {index})", asked  # not its title's words
+            return f"{question} ({items[index - 1]})", asked
+    other = _OTHER.search(question)
+    if other:
+        compared = _compared(history)
+        if len(compared) == 2:  # "the other trend you described": not the one discussed last
+            last = next((found for t in reversed(history) if len(found := [
+                s.label for s in subjects_in(t.get("content", "")) if s.label in compared]) == 1),
+                        compared[:1])
+            return f"{question} ({next(m for m in compared if m != last[0])} business model)", asked
     relative = _RELATIVE.search(question)
-    return _neighbour(question, history, relative) if relative else None
+    beside = _neighbour(question, history, relative) if relative else None
+    return (beside, asked) if beside else None
+
+
+_RECOMMENDATIONS = re.compile(r"\b(?:recommendations|recs)\b", re.IGNORECASE)
+_OTHER = re.compile(r"\bthe other (?:one|model|trend|economy|canvas|side)\b", re.IGNORECASE)
+
+
+def _answer_lists(history: Sequence[Turn]) -> Iterator[tuple[int, list[str]]]:
+    """The lists of the earlier answers, the latest first, each with its turn's index."""
+    for i in range(len(history) - 1, -1, -1):
+        if history[i].get("role") == "assistant" and (items := last_list(history[: i + 1])):
+            yield i, items
+
+
+def _compared(history: Sequence[Turn]) -> list[str]:
+    """The business models the latest user turn that named two or more names, in its order."""
+    for turn in reversed(history):
+        if turn.get("role") == "user" and len(found := subjects_in(turn.get("content", ""))) > 1:
+            return [s.label for s in found]
+    return []
 
 
 _RELATIVE = re.compile(
