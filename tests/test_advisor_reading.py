@@ -452,3 +452,13 @@ def test_ordinals_reach_back_to_earlier_lists_and_compared_models(advisor: Advis
         *compared[:2], *turns("For the data-driven model, what key resources are needed?",
                               "Data pools, clouds, computing power and the installed base.")])
     assert "New Business Models > Digital Business Models > Key Activities" in cited(other)
+
+
+def test_a_name_of_known_words_is_a_term(advisor: Advisor) -> None:
+    answer = advisor.ask(
+        "We build solar dryers in Nakuru, 45 people. Could we get help from the Kenya Industrial "
+        "Research Institute? And what key partners does the circular canvas list?"
+    )
+    assert "Kenya Industrial Research Institute" in answer.not_in_report
+    assert "Nakuru" not in " ".join(answer.not_in_report)
+    assert "New Business Models > Circular Business Models > Key Partners" in cited(answer)

@@ -15,7 +15,7 @@ import unicodedata
 from functools import lru_cache
 
 from bot.answers.scope import Vocabulary
-from bot.answers.terms import IGNORED, PLACE_WORDS, common_word, known
+from bot.answers.terms import IGNORED, PLACE_WORDS, SENTENCE_START, common_word, known, without
 from bot.index.lexical import STOPWORDS, tokenize
 from bot.report.vocabulary import BUSINESS_SHORTHAND
 
@@ -167,4 +167,26 @@ def story_names(described: str, terms: list[tuple[str, str]]) -> list[str]:
         if re.search(re.escape(term) + r"\s*:", described):
             continue  # "Context: ...", "Situation: ..."
         out.append(term)
+    return out
+
+
+# Capitalised words in a row, joined by the small words names use ("Bank of America").
+_CAPITALISED_RUN = re.compile(
+    r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’&-]*(?:\s+(?:of|for|de|la|&)?\s*[A-Z][\w'’&-]*)+")
+
+
+def unsaid_names(question: str, vocab: Vocabulary, spans: list[str]) -> list[str]:
+    """Names of two or more capitalised words the index never puts together, though it knows
+    each word ("the Ghana Enterprises Agency", "Microsoft Dynamics"): no place, no shorthand."""
+    text = SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).lower(), without(question, spans))
+    out = []
+    for match in _CAPITALISED_RUN.finditer(text):
+        name = re.sub(r"['’]s?$", "", match.group(0).strip())  # "Joseph Pine's"
+        words = name.split()
+        if is_place(name) or all(w.upper() in BUSINESS_SHORTHAND or w.lower() in _PLACE_ADJECTIVES
+                                 or is_place(w) for w in words):
+            continue
+        tokens = tokenize(name)
+        if len(tokens) >= 2 and not vocab.together(tokens):
+            out.append(name)
     return out

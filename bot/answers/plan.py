@@ -40,6 +40,7 @@ from bot.answers.names import (
     named_practices,
     named_tools,
     story_names,
+    unsaid_names,
 )
 from bot.answers.phrases import PhraseIndex
 from bot.answers.rewrite import (
@@ -198,6 +199,9 @@ class Planner:
                 found = [t for t in found if t.lower() not in phrase.lower()]
                 if not any(phrase.lower() in t.lower() for t in found):
                     found.append(phrase)
+        for name in unsaid_names(question, vocab, list(spans)):  # "Ghana Enterprises Agency"
+            if not any(name.lower() in t.lower() or t.lower() in name.lower() for t in found):
+                found.append(name)
         return tuple(dict.fromkeys(found))
 
     def plan(
