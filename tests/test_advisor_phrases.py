@@ -5,7 +5,7 @@ never names. Each runs on the real index and the packaged embedding model."""
 from __future__ import annotations
 
 from bot import Advisor
-from bot.answers.terms import asked_phrases
+from bot.answers.asked import asked_phrases
 from bot.types import Answer
 from tests.test_advisor_answers import cited, grounded
 

@@ -1,5 +1,6 @@
 """The indexed text's short phrases, embedded, for telling whether a phrase of a question is said
-in the text in other words (bot.answers.terms.unsaid_phrases and unsaid_compounds)."""
+in the text in other words (bot.answers.asked.unsaid_phrases and
+bot.answers.terms.unsaid_compounds)."""
 
 from __future__ import annotations
 

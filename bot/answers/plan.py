@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.answers.asked import unsaid_phrases
 from bot.answers.company import (
     asking_part,
     carry,
@@ -69,7 +70,6 @@ from bot.answers.terms import (
     clauses,
     common_word,
     unsaid_compounds,
-    unsaid_phrases,
     without,
 )
 from bot.index.embedding import Embedder

@@ -36,7 +36,7 @@ IGNORED = frozenset(tokenize(f"{CHAT_WORDS} {WORDING} {DOMAIN_WORDS} {LIST_WORDS
 _ASKING_CUES = tuple(re.compile(p, re.IGNORECASE) for p in (
     ALL_CUES, OVERVIEW_CUES, RISK_CUES, ADVICE_CUES, *LIST_CUES.values()
 ))
-_LIST_NAMES = frozenset(tokenize(LIST_WORDS))  # words that name one of the report's lists
+LIST_NAMES = frozenset(tokenize(LIST_WORDS))  # words that name one of the report's lists
 _QUANTITY = re.compile(r"^~?\d+(?:[.,]\d+)?[-–]\d+(?:[.,]\d+)?$|"  # "1-10", "4-5"
                        r"^~?\d+(?:[.,]\d+)?[-–]?(?:years?|words?|pages?|minutes?|hours?|days?|"
                        r"weeks?|months?|persons?|people|man|seats?|lines?|slides?|steps?|shifts?|"
@@ -213,35 +213,9 @@ def clauses(question: str) -> list[str]:
     return [p.strip() for p in parts if p and len(p.strip().split()) >= 2]
 
 
-# "does the report mention X", "any mention of X", "anything on X": the user asks whether a
-# phrase is there, so a phrase of known words that the text never puts together is absent too.
-_ASKS_AFTER = re.compile(
-    r"\b(?:mentions?|mentioning|covers?|covering|discuss(?:es)?|discussing|address(?:es)?|"
-    r"talks? about|say (?:anything|something|much|a word) (?:about|on)|anything (?:about|on)|"
-    r"(?:any|a) (?:mention|word|discussion|coverage) (?:of|about|on)|refers? to|deal with|"
-    r"(?P<neutral>says? about|said about|think (?:of|about)|views? on|position on|stance on|"
-    r"take on))\s+(?P<span>[^?.,;:!()\"“”]+)",
-    re.IGNORECASE,
-)
-_ASKS_BEFORE = re.compile(
-    r"\b(?:is|are|was|were)\s+(?P<span>[^?.,;:!()\"“”]+?)\s+(?:ever\s+|even\s+|at all\s+)?"
-    r"(?:mentioned|covered|discussed|addressed|talked about|referred to)\b",
-    re.IGNORECASE,
-)
-_SPAN_END = re.compile(
-    r"\s+(?:in|for|as|within|anywhere|at all|by|with|when|if|from|on|under|across|"
-    r"versus|vs\.?|at|among|between|through|inside|the report|this report|it|like (?:this|that|"
-    r"these|those|ours|mine|us)|of (?:this|that|the same) (?:kind|sort|type))\b.*$",
-    re.IGNORECASE,
-)
-_QUESTION_WORD = re.compile(
-    r"\s*(?:what|which|who|whom|whose|where|when|why|how|does|do|did|is|are|can|could|should|"
-    r"would|will|list|give|tell|name)\b", re.IGNORECASE)
-_SPAN_LEAD = re.compile(
+SPAN_LEAD = re.compile(
     r"^(?:(?:the|a|an|any|some|our|their|its|this|that|these|those|such)\s+|"
     r"(?:kinds?|sorts?|types?) of\s+)+", re.IGNORECASE)
-_NAME_WITH_IN = re.compile(r"\s*[A-Z][\w'’-]*\s+(?:in|for|of|on)\s+[A-Z]")  # "Make in India"
-_QUOTED = re.compile(r"[\"“]([^\"“”]{3,80})[\"”]|(?<![\w'])'([^']{3,80})'(?![\w'])")
 # A sentence that opens on its topic: "Outcome-based pricing is what our sales team pushes".
 _TOPIC_STATEMENT = re.compile(
     r"(?:^|[.!?;:(]\s*|\s[-–—]\s)((?:[\w'’-]+\s+){1,10}?)(?:is|are|was|were|has been|have been|"
@@ -256,10 +230,6 @@ _MODAL_SUBJECT = re.compile(
     r"\b(?:can|could|would|should|does|do|did|will|might)\s+((?:[\w'’-]+\s+){2,4}?)(?:be|fit|"
     r"count|work|help|support|qualify|belong|apply|replace|become)\b", re.IGNORECASE,
 )
-_PRONOUN = re.compile(r"(?:these|those|this|that|them|it|they|either|any of (?:these|those|them)"
-                      r"|such (?:things|topics|rules|schemes))", re.IGNORECASE)
-MAX_PHRASE_WORDS = 6  # a longer span after "talks about" is a clause, not a term
-PARAPHRASE_MIN = 0.85  # a phrase this close to one of the text's own phrases is said there
 # Words after which a question names the thing it is about ("built on large language models",
 # "with edge computing", "treat customer lifetime value"); not "for", which names an audience
 # ("for our management board") more often than a topic.
@@ -274,62 +244,7 @@ _RUN_ENDS = frozenset({"across", "between", "among", "within", "without", "over"
 COMPOUND_CLOSEST_MAX = 0.7  # ...and a compound named there must come no closer than this
 
 
-def asked_phrases(question: str, explicit: bool | None = None) -> list[str]:
-    """The phrases a question asks whether the text mentions, as the user wrote them.
-
-    explicit: True for only those asked in so many words ("does it mention X"), False for only
-    those asked about neutrally ("what does it say about X"), None for both.
-    """
-    out: list[str] = []
-    if explicit is not False:  # a phrase in quotes is asked about as such
-        for quoted in _QUOTED.finditer(question):
-            phrase = (quoted.group(1) or quoted.group(2)).strip()
-            if 2 <= len(phrase.split()) <= MAX_PHRASE_WORDS and phrase not in out:
-                out.append(phrase)
-    for pattern in (_ASKS_AFTER, _ASKS_BEFORE):
-        for match in pattern.finditer(question):
-            neutral = bool(match.groupdict().get("neutral"))
-            if explicit is not None and neutral == explicit:
-                continue
-            span = match.group("span")
-            if _PRONOUN.fullmatch(span.strip()):  # "... about X and Y. Does it cover these?"
-                said = re.split(r"\b(?:about|regarding|like|such as|including)\s+",
-                                question[: match.start()])
-                span = re.split(r"[.!?](?:\s|$)", said[-1])[0] if len(said) > 1 else ""
-            for piece in re.split(r"\s+(?:and|or|nor)\s+|\s*/\s*|,\s*", span):
-                if _QUESTION_WORD.match(piece):
-                    break  # "X and what does it say about Y": Y has its own cue
-                if pattern is _ASKS_AFTER and not _NAME_WITH_IN.match(piece):
-                    piece = _SPAN_END.sub("", piece)
-                phrase = _SPAN_LEAD.sub("", piece.strip(" '’‘-"))
-                topic = [t for t in tokenize(phrase) if t not in _LIST_NAMES]  # "skills levers"
-                short = len(phrase.split()) <= MAX_PHRASE_WORDS
-                if len(topic) >= 2 and short and phrase not in out:
-                    out.append(phrase)
-    return out
-
-
-def unsaid_phrases(
-    question: str,
-    vocab: Vocabulary,
-    closest: Callable[[str], float],
-    covered: Callable[[str], bool] = lambda _: False,
-) -> list[str]:
-    """Phrases the question asks about (see asked_phrases) whose words the text never puts
-    together and that come no closer than PARAPHRASE_MIN to any phrase of the text.
-
-    closest: the similarity of a phrase to the nearest phrase of the text that is more than a
-    part of it (so "edge computing" is not found in "edge" alone).
-    covered: whether some passage covers a phrase in other words; asked for only when the user
-    did not ask in so many words whether the text mentions it.
-    """
-    explicit = asked_phrases(question, explicit=True)
-    return [p for p in asked_phrases(question)
-            if not vocab.together([_spelt(vocab, t) for t in tokenize(p)])
-            and closest(p) < PARAPHRASE_MIN and (p in explicit or not covered(p))]
-
-
-def _spelt(vocab: Vocabulary, token: str) -> str:
+def spelt(vocab: Vocabulary, token: str) -> str:
     """The known word a token is a close misspelling of, or the token itself."""
     if vocab.knows_closely(token) or len(token) < 5:
         return token
@@ -360,7 +275,7 @@ def unsaid_compounds(
         if not words or not 2 <= len(run) <= 4 or any(_is_named(w) for w in run):
             continue  # names are terms word by word (absent_terms)
         tokens = tokenize(" ".join(run))
-        if len(tokens) < 2 or vocab.together([_spelt(vocab, t) for t in tokens]):
+        if len(tokens) < 2 or vocab.together([spelt(vocab, t) for t in tokens]):
             continue
         phrase = " ".join(run)
         if closest(phrase) < COMPOUND_CLOSEST_MAX and not covered(phrase):
@@ -392,7 +307,7 @@ def _slot_runs(text: str, statements_only: bool = False) -> list[list[str]]:
             runs.append(current)
     subjects = [] if statements_only else list(_MODAL_SUBJECT.finditer(text))
     for match in [*_TOPIC_STATEMENT.finditer(text), *subjects]:  # "X is a hot topic for us",
-        words = _SPAN_LEAD.sub("", match.group(1)).split()  # "could X be part of ...?"
+        words = SPAN_LEAD.sub("", match.group(1)).split()  # "could X be part of ...?"
         cut = next((i for i, w in enumerate(words) if w.lower() in STOPWORDS), len(words))
         if cut:
             runs.append(words[:cut])
