@@ -29,6 +29,13 @@ def test_asked_phrases_are_what_the_user_asks_the_report_to_mention() -> None:
     assert asked_phrases("Does it mention carbon border adjustments and what does it say "
                          "about revenue?") == ["carbon border adjustments"]
     assert asked_phrases("What are the circular revenue streams?") == []
+    # "these", "that": what the sentence before named, never a question's words
+    assert asked_phrases("Our sales team wants a customer loyalty card, is that in the report "
+                         "anywhere?") == ["customer loyalty card"]
+    assert asked_phrases("Our board wants a digital product passport. Does the report mention "
+                         "that?") == ["digital product passport"]
+    assert asked_phrases("How does a new business model cut risk? Does the report say something "
+                         "about it?") == []
 
 
 def test_a_phrase_of_known_words_the_report_never_uses_is_said_to_be_absent(

@@ -23,7 +23,8 @@ _ASKS_AFTER = re.compile(
 )
 _ASKS_BEFORE = re.compile(
     r"\b(?:is|are|was|were)\s+(?P<span>[^?.,;:!()\"“”]+?)\s+(?:ever\s+|even\s+|at all\s+)?"
-    r"(?:mentioned|covered|discussed|addressed|talked about|referred to)\b",
+    r"(?:mentioned|covered|discussed|addressed|talked about|referred to|"
+    r"(?:anywhere )?in (?:the|this) (?:report|wmr|document))\b",
     re.IGNORECASE,
 )
 _SPAN_END = re.compile(
@@ -62,9 +63,7 @@ def asked_phrases(question: str, explicit: bool | None = None) -> list[str]:
                 continue
             span = match.group("span")
             if _PRONOUN.fullmatch(span.strip()):  # "... about X and Y. Does it cover these?"
-                said = re.split(r"\b(?:about|regarding|like|such as|including)\s+",
-                                question[: match.start()])
-                span = re.split(r"[.!?](?:\s|$)", said[-1])[0] if len(said) > 1 else ""
+                span = _antecedent(question[: match.start()])
             for piece in re.split(r"\s+(?:and|or|nor)\s+|\s*/\s*|,\s*", span):
                 if _QUESTION_WORD.match(piece):
                     break  # "X and what does it say about Y": Y has its own cue
@@ -76,6 +75,25 @@ def asked_phrases(question: str, explicit: bool | None = None) -> list[str]:
                 if len(topic) >= 2 and short and phrase not in out:
                     out.append(phrase)
     return out
+
+
+def _antecedent(before: str) -> str:
+    """What "these" or "that" points back to: what the text before named after "about", "like"
+    or "including" ("our buyers ask about X and Y"), else the thing its last clause ends on
+    ("our marketing guy wants a loyalty card, is that in the report?")."""
+    said = re.split(r"\b(?:about|regarding|like|such as|including)\s+", before)
+    if len(said) > 1:
+        return re.split(r"[.!?](?:\s|$)", said[-1])[0]
+    before = _QUESTION_LEAD.sub("", before).strip()  # "... passport. Does the report [...]"
+    clause = re.split(r"[.!?;](?:\s|$)", before.rstrip(".!;"))[-1]
+    if before.endswith("?") or _QUESTION_WORD.match(clause):
+        return ""  # "how does X mitigate risk? does the report say something about it?"
+    starts = list(re.finditer(r"\b(?:a|an|the|our|their|its|some|any)\s+", clause, re.IGNORECASE))
+    return clause[starts[-1].end():].strip(" ,:-") if starts else ""
+
+
+_QUESTION_LEAD = re.compile(r"(?:(?<=[,;.!?])|^)\s*(?:(?:and|so|but|also)\s+)?(?:does|do|did|is|"
+                            r"are|can|could|would|will)\b[^.,;!?]*$", re.IGNORECASE)
 
 
 def unsaid_phrases(
