@@ -462,3 +462,13 @@ def test_a_name_of_known_words_is_a_term(advisor: Advisor) -> None:
     assert "Kenya Industrial Research Institute" in answer.not_in_report
     assert "Nakuru" not in " ".join(answer.not_in_report)
     assert "New Business Models > Circular Business Models > Key Partners" in cited(answer)
+
+
+def test_a_named_model_compared_with_the_last_list_keeps_the_other_side(advisor: Advisor) -> None:
+    history = turns("Which revenue streams does the servitised model list?",
+                    "Invoicing, a pay-per-use model and up-selling or cross-selling services.")
+    answer = advisor.ask("ok and how does the digital model make money compared to that list?",
+                         history=history)
+    sections = cited(answer)
+    assert any(s.startswith("New Business Models > Digital Business Models") for s in sections)
+    assert any(s.startswith("New Business Models > Servitised Business Models") for s in sections)

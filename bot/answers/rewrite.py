@@ -76,10 +76,10 @@ def needs_rewrite(question: str, history: Sequence[Turn] | None) -> bool:
     """Whether a question leans on earlier turns (pronouns, "and ...", no subject of its own)."""
     if not history:
         return False
-    if subjects_in(question) and not _DEPENDENT.search(question):
-        return False
     compares = bool(_COMPARE.search(question)) and len(subjects_in(question)) < 2  # "which is less
-    # risky?" compares what the last turns named
+    # risky?", "how does the digital one compare?": what the last turns named is the other side
+    if subjects_in(question) and not _DEPENDENT.search(question) and not compares:
+        return False
     return (bool(_DEPENDENT.search(question) or _ORDINAL_REF.search(question)) or compares
             or len(question.split()) <= SHORT_FOLLOW_UP or not _names_a_subject(question))
 
