@@ -472,3 +472,21 @@ def test_a_named_model_compared_with_the_last_list_keeps_the_other_side(advisor:
     sections = cited(answer)
     assert any(s.startswith("New Business Models > Digital Business Models") for s in sections)
     assert any(s.startswith("New Business Models > Servitised Business Models") for s in sections)
+
+
+def test_several_items_prose_orders_and_other_editions(advisor: Advisor) -> None:
+    challenges = turns("What challenges does the report flag?",
+                       "1. Resistance to change\n2. Skills gaps\n3. Regulatory compliance\n"
+                       "4. Cultural shift\n5. Market acceptance\n6. High initial costs")
+    answer = advisor.ask("expand on the first two", history=challenges)
+    grounded(answer)
+    assert any("challenges" in s for s in cited(answer))
+    assert "Resistance to change" in answer.text and "Skills gaps" in answer.text
+    picked = turns("Which two trends matter most for a contract moulder?",
+                   "Two stand out. First, the Mass-Customisation Economy: customers want "
+                   "tailored batches. Second, the Circular Economy: closed loops for plastics.")
+    canvas = advisor.ask("ok, give me the full canvas for the second one then", history=picked)
+    assert any(s.startswith("New Business Models > Circular Business Models")
+               for s in cited(canvas))
+    other = advisor.ask("What were the main findings of the World Manufacturing Report 2021?")
+    assert other.refused and "2021" in other.text

@@ -175,10 +175,17 @@ _NUMBERED = re.compile(r"(?:^|[\s,;:(])(\d{1,2})[).]\s+(.+?)(?=[,;]?\s+(?:and\s+
                        re.DOTALL)
 
 
+_ORDERED = re.compile(r"(?:^|[.!?]\s+)(?:first|second|third|fourth|fifth|then|finally|lastly)"
+                      r"(?:ly)?,\s+(?:the\s+|a\s+|an\s+)?([^:.,;]{3,80})", re.IGNORECASE)
+
+
 def _prose_list(text: str) -> list[str]:
     """The items of a list written as prose ("six: Digital, Data-driven, ... and Circular", or
     "1) customer-centric innovation, 2) ..."), citations removed."""
     text = _CITED.sub("", text)
+    ordered = [m.group(1).strip() for m in _ORDERED.finditer(text)]  # "First, the X: ... Second,"
+    if len(ordered) >= 2:
+        return ordered
     numbered = {int(m.group(1)): m.group(2).strip(" .;,") for m in _NUMBERED.finditer(text)}
     if len(numbered) >= 3 and sorted(numbered) == list(range(1, len(numbered) + 1)):
         return [numbered[n] for n in sorted(numbered)]
@@ -214,22 +221,34 @@ def resolve_ordinal(question: str, history: Sequence[Turn]) -> tuple[str, list[T
     list were about. With it, the user turns whose targets go with the item (the question the
     list answered)."""
     asked = [t for t in history[-2:] if t.get("role") == "user"]
+    several = _SEVERAL.search(question)  # "expand on the first two", "the last three"
+    end, size = (several.group(1).lower(), several.group(2).lower()) if several else ("", "")
+    for i, items in _answer_lists(history) if several else ():
+        n = int(size) if size.isdigit() else _COUNT_WORDS[size]
+        if n < len(items):
+            picked = items[:n] if end in {"first", "top"} else items[-n:]
+            asked = [t for t in history[max(0, i - 1):i] if t.get("role") == "user"]
+            return f"{question} ({'; '.join(picked)})", asked
     ordinal = _ORDINAL_REF.search(question)
-    if ordinal and re.search(r"\bmodels?\b", ordinal.group(0), re.IGNORECASE):
-        compared = _compared(history)  # "the first model you compared"
+    counted = _COUNTED.search(question)  # "the first of those two": a list of two
+    word = counted.group(1).lower() if counted else ""
+    count = int(word) if word.isdigit() else _COUNT_WORDS.get(word, 0)
+    compared = _compared(history)
+    if ordinal and (re.search(r"\bmodels?\b", ordinal.group(0), re.IGNORECASE)
+                    or count == len(compared)):  # "the first model you compared"
         index = _position(question, compared)
         if index is not None:
             return f"{question} ({compared[index - 1]} business model)", asked
     for i, items in _answer_lists(history):  # the latest list long enough ("the 4th of the ten")
+        if count and len(items) != count:
+            continue
         index = _position(question, items)
         if index is not None:
             asked = [t for t in history[max(0, i - 1):i] if t.get("role") == "user"]
             if any(_RECOMMENDATIONS.search(t.get("content", "")) for t in asked):
                 return f"{question} (recommendation {index})", asked  # not its title's words
             return f"{question} ({items[index - 1]})", asked
-    other = _OTHER.search(question)
-    if other:
-        compared = _compared(history)
+    if _OTHER.search(question):
         if len(compared) == 2:  # "the other trend you described": not the one discussed last
             last = next((found for t in reversed(history) if len(found := [
                 s.label for s in subjects_in(t.get("content", "")) if s.label in compared]) == 1),
@@ -241,6 +260,10 @@ def resolve_ordinal(question: str, history: Sequence[Turn]) -> tuple[str, list[T
 
 
 _RECOMMENDATIONS = re.compile(r"\b(?:recommendations|recs)\b", re.IGNORECASE)
+_SEVERAL = re.compile(r"\b(?:the\s+)?(first|last|top)\s+(two|three|four|five|2|3|4|5)\b(?!\s+"
+                      r"(?:years?|months?|weeks?|days?|steps?|phases?))", re.IGNORECASE)
+_COUNTED = re.compile(r"\b(?:those|these|the|both|of)\s+(two|three|four|five|2|3|4|5)\b",
+                      re.IGNORECASE)
 _OTHER = re.compile(r"\bthe other (?:one|model|trend|economy|canvas|side)\b", re.IGNORECASE)
 
 
@@ -252,11 +275,14 @@ def _answer_lists(history: Sequence[Turn]) -> Iterator[tuple[int, list[str]]]:
 
 
 def _compared(history: Sequence[Turn]) -> list[str]:
-    """The business models the latest user turn that named two or more names, in its order."""
-    for turn in reversed(history):
-        if turn.get("role") == "user" and len(found := subjects_in(turn.get("content", ""))) > 1:
+    """The business models the latest user turn that named two or more names, in its order;
+    else those the user turns named one by one ("what is the Data Economy?", "and the AI
+    Economy?")."""
+    users = [t.get("content", "") for t in history if t.get("role") == "user"]
+    for text in reversed(users):
+        if len(found := subjects_in(text)) > 1:
             return [s.label for s in found]
-    return []
+    return list(dict.fromkeys(s.label for text in users for s in subjects_in(text)[:1]))
 
 
 _RELATIVE = re.compile(
@@ -295,8 +321,7 @@ def _neighbour(question: str, history: Sequence[Turn], relative: re.Match[str]) 
             if at is not None:
                 return (f"{question} ({items[at - 1 + step]})"
                         if 1 <= at + step <= len(items) else None)
-        return None
-    return None
+    return None  # no list whose items the turns since named (a prose "list" of an answer)
 
 
 SHORTER = 3  # points kept when the user asks for a shorter answer without saying how short

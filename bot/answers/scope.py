@@ -52,6 +52,18 @@ def fold_demonyms(text: str) -> str:
     return _DEMONYM_RE.sub(lambda m: f"{m.group(1)} {DEMONYMS[m.group(1).lower()]}", text)
 
 
+_EDITION = re.compile(r"\b(?:world manufacturing report|wmr)\s*(?:of\s+|from\s+)?['’]?"
+                      r"((?:19|20)?\d{2})\b|\b((?:19|20)\d{2})(?:'s)?\s+(?:world manufacturing "
+                      r"report|wmr|edition)\b", re.IGNORECASE)
+
+
+def other_edition(question: str, absent: Sequence[str]) -> bool:
+    """Whether a question asks about an edition of the report (by its year) that the index
+    never mentions ("the WMR 2021's findings"), and about no edition it holds."""
+    years = [m.group(1) or m.group(2) for m in _EDITION.finditer(question)]
+    return bool(years) and all(any(y in t for t in absent) for y in years)
+
+
 def off_topic_intent(question: str) -> str | None:
     """The kind of off-topic request (coding, purchasing, trivia), or None."""
     for name, pattern in _OFF_TOPIC_RE:
