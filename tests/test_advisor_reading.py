@@ -59,6 +59,8 @@ def test_a_term_the_question_is_about_is_not_read_as_an_overview(advisor: Adviso
     authors = advisor.ask("Who wrote the 2023 World Manufacturing Report?")  # names a list
     assert authors.plan is not None and authors.plan.kind == "lookup"
     assert "David Romero" in authors.text
+    when = advisor.ask("When and where was the 2023 World Manufacturing Report presented?")
+    assert when.plan is not None and when.plan.kind == "lookup" and "Treviglio" in when.text
 
 
 @pytest.mark.parametrize("question", [

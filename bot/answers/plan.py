@@ -99,6 +99,7 @@ _REPORT_THINGS = re.compile(r"\b(recommendations|recs?|recommendation (no\.? ?|#
 _OF_THE_REPORT = re.compile(r"\b(?:wmr\w*|world manufacturing report|(?:the|this) report(?!s)|"
                             r"the (?:six |6 |ten |10 )?(?:trends|recommendations|challenges|"
                             r"new business models))\b", re.IGNORECASE)
+_FACT = re.compile(r"\W*(?:when|where|who|whom|whose|how many|how much)\b", re.IGNORECASE)
 NEARBY_MIN = 0.5  # an indexed passage this close to a question keeps it from reading as off-topic
 MEANING_MIN = 0.45  # a common noun this close in meaning to some chunk is covered, in other words
 # A later part of a question that points back at an earlier one ("how do I calculate it").
@@ -262,8 +263,8 @@ class Planner:
         absent = self.absent(question, kind, spans, described)
         if kind == "lookup" and not history and not any(_is_name(t) for t in absent):
             learnt = self.learnt.kind(own is not None, bool(models), vector, whole)
-            if learnt != "overview" or set(lists) <= GENERIC_LISTS:  # "who wrote it?": a list
-                kind = learnt or kind
+            if learnt != "overview" or (set(lists) <= GENERIC_LISTS and not _FACT.match(asking)):
+                kind = learnt or kind  # "who wrote it?" names a list; "when was it presented?"
         if kind == "overview" and not s.overview:  # read as one from its phrasing alone
             named = tuple(t for t in self.absent(question, "lookup", spans, described)
                           if re.search(_ABOUT + re.escape(t), question, re.IGNORECASE))
