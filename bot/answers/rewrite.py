@@ -227,8 +227,7 @@ def resolve_ordinal(question: str, history: Sequence[Turn]) -> tuple[str, list[T
         n = int(size) if size.isdigit() else _COUNT_WORDS[size]
         if n < len(items):
             picked = items[:n] if end in {"first", "top"} else items[-n:]
-            asked = [t for t in history[max(0, i - 1):i] if t.get("role") == "user"]
-            return f"{question} ({'; '.join(picked)})", asked
+            return f"{question} ({'; '.join(picked)})", _asked_for(history, i)
     ordinal = _ORDINAL_REF.search(question)
     counted = _COUNTED.search(question)  # "the first of those two": a list of two
     word = counted.group(1).lower() if counted else ""
@@ -244,7 +243,7 @@ def resolve_ordinal(question: str, history: Sequence[Turn]) -> tuple[str, list[T
             continue
         index = _position(question, items)
         if index is not None:
-            asked = [t for t in history[max(0, i - 1):i] if t.get("role") == "user"]
+            asked = _asked_for(history, i)
             if any(_RECOMMENDATIONS.search(t.get("content", "")) for t in asked):
                 return f"{question} (recommendation {index})", asked  # not its title's words
             return f"{question} ({items[index - 1]})", asked
@@ -272,6 +271,11 @@ def _answer_lists(history: Sequence[Turn]) -> Iterator[tuple[int, list[str]]]:
     for i in range(len(history) - 1, -1, -1):
         if history[i].get("role") == "assistant" and (items := last_list(history[: i + 1])):
             yield i, items
+
+
+def _asked_for(history: Sequence[Turn], i: int) -> list[Turn]:
+    """The user turn the answer at index i replied to (its targets go with the answer's list)."""
+    return [t for t in history[max(0, i - 1):i] if t.get("role") == "user"]
 
 
 def _compared(history: Sequence[Turn]) -> list[str]:
@@ -304,14 +308,10 @@ def _neighbour(question: str, history: Sequence[Turn], relative: re.Match[str]) 
     (in any earlier answer) were about: by its ordinal ("the third one") or its name."""
     word = (relative.group("adjacent") or relative.group("side")).lower()
     step = -1 if word in {"previous", "preceding", "before"} else 1
-    for i in range(len(history) - 1, -1, -1):
-        if history[i].get("role") != "assistant":
-            continue
-        items = last_list(history[: i + 1])
-        later = history[i + 1:]
+    for i, items in _answer_lists(history):
         if len(items) < 3:
             continue
-        for turn in reversed(later):  # the latest turn that names one item
+        for turn in reversed(history[i + 1:]):  # the latest turn that names one item
             text = turn.get("content", "")
             at = _position(text, items) if turn.get("role") == "user" else None
             named = [n for n, item in enumerate(items, 1) if _head(item)
