@@ -222,16 +222,15 @@ def resolve_ordinal(question: str, history: Sequence[Turn]) -> tuple[str, list[T
     list answered)."""
     asked = [t for t in history[-2:] if t.get("role") == "user"]
     several = _SEVERAL.search(question)  # "expand on the first two", "the last three"
-    end, size = (several.group(1).lower(), several.group(2).lower()) if several else ("", "")
+    end, size = (several.group(1).lower(), several.group(2)) if several else ("", "")
     for i, items in _answer_lists(history) if several else ():
-        n = int(size) if size.isdigit() else _COUNT_WORDS[size]
+        n = _number(size)
         if n < len(items):
             picked = items[:n] if end in {"first", "top"} else items[-n:]
             return f"{question} ({'; '.join(picked)})", _asked_for(history, i)
     ordinal = _ORDINAL_REF.search(question)
     counted = _COUNTED.search(question)  # "the first of those two": a list of two
-    word = counted.group(1).lower() if counted else ""
-    count = int(word) if word.isdigit() else _COUNT_WORDS.get(word, 0)
+    count = _number(counted.group(1)) if counted else 0
     compared = _compared(history)
     if ordinal and (re.search(r"\bmodels?\b", ordinal.group(0), re.IGNORECASE)
                     or count == len(compared)):  # "the first model you compared"
@@ -330,6 +329,11 @@ _COUNT = re.compile(r"\b(\d+|one|two|three|four|five)\s+(?:lines?|sentences?|bul
 _COUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 
 
+def _number(word: str) -> int:
+    """A count written in digits or as a word up to five ("2", "two")."""
+    return int(word) if word.isdigit() else _COUNT_WORDS[word.lower()]
+
+
 def brevity(question: str, history: Sequence[Turn]) -> int:
     """How many points a request to say the last answer again asks it to keep ("shorter pls":
     SHORTER, "2 lines max": 2); 0 for any other question."""
@@ -343,8 +347,7 @@ def brevity(question: str, history: Sequence[Turn]) -> int:
         shorter = re.search(r"\b(short|brief|tl;?dr|didn'?t read|condense|summari[sz]e|recap)",
                             question, re.IGNORECASE)
         return SHORTER if shorter else 0
-    word = count.group(1).lower()
-    return max(1, int(word) if word.isdigit() else _COUNT_WORDS[word])
+    return max(1, _number(count.group(1)))
 
 
 def restated(question: str, history: Sequence[Turn]) -> tuple[str, list[Turn]] | None:
