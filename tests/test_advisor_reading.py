@@ -492,3 +492,38 @@ def test_several_items_prose_orders_and_other_editions(advisor: Advisor) -> None
                for s in cited(canvas))
     other = advisor.ask("What were the main findings of the World Manufacturing Report 2021?")
     assert other.refused and "2021" in other.text
+
+
+def test_a_share_in_a_company_story_is_a_figure_the_user_gives(advisor: Advisor) -> None:
+    answer = advisor.ask(
+        "We build hydraulic presses in Pune, 150 people. Service today is a yearly inspection "
+        "package at 5% of the machine price. Does the report discuss the yearly inspection "
+        "package idea, and what revenue streams does the servitised canvas list?")
+    assert not answer.refused
+    assert any("yearly inspection package" in t for t in answer.not_in_report)
+    assert any(s.startswith("New Business Models > Servitised Business Models")
+               for s in cited(answer))
+    asked = advisor.ask("Do 40% of manufacturers already sell services?")
+    assert asked.refused  # a share asked about is a statistic the report never gives
+
+
+def test_a_users_own_things_and_topics_after_an_article_are_terms(advisor: Advisor) -> None:
+    circles = advisor.ask("Our quality circles have run for twenty years in our Osaka plant. "
+                          "What value propositions does the data-driven model list?")
+    assert "quality circles" in circles.not_in_report
+    assert any("Data-driven" in s for s in cited(circles))
+    board = advisor.ask("We want to shape the next dishwasher range with a customer advisory "
+                        "board of hotel chefs. Who are the key partners of the "
+                        "mass-customisation canvas?")
+    assert "customer advisory board" in board.not_in_report
+    assert "New Business Models > Mass-Customisation Business Models > Key Partners" in cited(
+        board)
+
+
+def test_a_very_likely_off_topic_request_is_refused_despite_a_list_word(advisor: Advisor) -> None:
+    # "contribution" is a word of the contributors list; the request is for a payroll rate
+    pension = advisor.ask("What's the employer pension contribution rate in the Netherlands "
+                          "this year?")
+    assert pension.refused
+    authors = advisor.ask("Which authors contributed to the report, and from which universities?")
+    assert not authors.refused

@@ -18,6 +18,7 @@ from bot.index.embedding import Embedder
 from bot.report.phrasings import (
     ADVICE_CUES,
     ALL_CUES,
+    ASKED_SHARE_CUES,
     CANVAS_CUES,
     KIND_EXAMPLES,
     MARKET_CUES,
@@ -36,6 +37,7 @@ _ADVICE = re.compile(ADVICE_CUES, re.IGNORECASE)
 _CANVAS = re.compile(CANVAS_CUES, re.IGNORECASE)
 _STATISTIC = re.compile(STATISTIC_CUES, re.IGNORECASE)
 _SHARE = re.compile(SHARE_CUES, re.IGNORECASE)
+_ASKED_SHARE = re.compile(ASKED_SHARE_CUES, re.IGNORECASE)
 _MARKET = re.compile(MARKET_CUES, re.IGNORECASE)
 _FILTERED = re.compile(
     r"\b(that|which|who)\s+(mention|mentions|deal|deals|talk|talks|cover|covers|address|"
@@ -131,7 +133,7 @@ def signals(question: str, similarity: dict[str, float], whole: str = "") -> Sig
         market=bool(_MARKET.search(question)),
         whole_report=bool(_WHOLE_REPORT.search(question)),
         similarity=similarity,
-        share=bool(_SHARE.search(whole or question)),
+        share=bool(_SHARE.search(whole or question) or _ASKED_SHARE.search(question)),
         filtered=bool(_FILTERED.search(question)),
         choice=bool(_CHOICE.search(question)),
     )

@@ -27,6 +27,7 @@ from bot.report.labelled import Labelled, labelled_questions
 REGULARISATION = 3.0  # inverse strength of the L2 penalty (larger fits the examples closer)
 NEWTON_STEPS = 25
 LIKELY = 0.75  # refused at this probability or above (when nothing indexed comes close)
+CERTAIN = 0.9  # ...and at this one, even when a word of a list or an item is named ("authors")
 UNLIKELY = 0.05  # never refused on the weaker cues below this
 LEARNT_KIND = 0.75  # a look-up this likely of another kind is read as that kind
 

@@ -33,7 +33,7 @@ from bot.answers.company import (
     place_names,
 )
 from bot.answers.kinds import GENERIC_LISTS, KindExamples, decide, signals
-from bot.answers.learnt import LIKELY, UNLIKELY, LearntKinds
+from bot.answers.learnt import CERTAIN, LIKELY, UNLIKELY, LearntKinds
 from bot.answers.names import (
     code_core,
     expansions,
@@ -252,7 +252,8 @@ class Planner:
             kind = read(indexed_nearby=True)
         elif kind != "offtopic" and not history and likely >= LIKELY and (
             self.examples.domain_gap(vector) >= -DOMAIN_MARGIN_LEARNT
-        ) and not (of_report or self._names_an_item(asking) or self._nearby(standalone)):
+        ) and not (self._names_the_report(asking, ()) if likely >= CERTAIN else (
+                of_report or self._names_an_item(asking)) or self._nearby(standalone)):
             kind = "offtopic"  # much like the questions the report cannot answer
         elif kind != "offtopic" and likely >= UNLIKELY and not of_report and self._other_domain(
             question, standalone, asking, vector

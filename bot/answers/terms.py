@@ -224,6 +224,12 @@ _TOPIC_STATEMENT = re.compile(
     r"what\s+(?:we|our|they|everyone|people|customers|clients)|(?:big|hot|major)\s+(?:topic|"
     r"thing|issue|deal)|topic|buzzword|all\s+the\s+rage|top\s+of)\b", re.IGNORECASE,
 )
+# A thing of the user's own that a sentence is about: "Our works council is nervous", "our spare
+# parts warehouse in Accra" (not "our marketing guy wants a loyalty card": the run holds a verb).
+_OWN_SUBJECT = re.compile(
+    r"\b(?:our|my)\s+((?:[\w'’-]+\s+){2,3}?)(?:is|are|was|were|has|have|had|in|at|on|from)\b",
+    re.IGNORECASE,
+)
 # The subject of a question about what something could be or do: "Could predictive maintenance
 # be part of the value proposition?", "Would remote monitoring count as a channel?"
 _MODAL_SUBJECT = re.compile(
@@ -234,11 +240,17 @@ _MODAL_SUBJECT = re.compile(
 # "with edge computing", "treat customer lifetime value"); not "for", which names an audience
 # ("for our management board") more often than a topic.
 _COMPOUND_SLOTS = frozenset({
-    "about", "on", "regarding", "mention", "mentions", "using", "use", "uses", "with", "via",
-    "through", "into", "like", "treat", "treats", "handle", "handles", "adopt", "adopting",
-    "selling", "sell", "offering", "offer", "building", "introducing", "introduce", "track",
-    "tracking", "measure", "measuring", "implement", "implementing", "deploy", "deploying",
+    "about", "on", "regarding", "mention", "mentions", "discuss", "discusses", "using", "use",
+    "uses", "with", "via", "through", "into", "like", "treat", "treats", "handle", "handles",
+    "adopt", "adopting", "selling", "sell", "offering", "offer", "building", "introducing",
+    "introduce", "track", "tracking", "measure", "measuring", "implement", "implementing",
+    "deploy", "deploying",
 })
+# ...of which these name the topic itself, which may come after an article ("with a customer
+# advisory board", "discuss the annual maintenance contract model"; not "on the policy side").
+_TOPIC_SLOTS = frozenset({"about", "regarding", "mention", "mentions", "discuss", "discusses",
+                          "with", "like"})
+_DETERMINERS = frozenset({"the", "a", "an", "any", "some", "this", "that", "these", "those"})
 _RUN_ENDS = frozenset({"across", "between", "among", "within", "without", "over", "under", "per",
                        "versus", "vs", "instead"})
 COMPOUND_CLOSEST_MAX = 0.7  # ...and a compound named there must come no closer than this
@@ -293,21 +305,24 @@ def _slot_runs(text: str, statements_only: bool = False) -> list[list[str]]:
     runs: list[list[str]] = []
     for piece in [] if statements_only else _BREAK.split(text):
         current: list[str] = []
-        slot = False
+        slot = topic_slot = False
         for match in _RAW.finditer(piece):
             word = match.group(0).strip(".'’")
             lower = word.lower()
+            if not current and lower in _DETERMINERS and topic_slot:
+                continue  # "with a customer advisory board": the topic is past "a"
             if lower in STOPWORDS or lower in _COMPOUND_SLOTS or lower in _RUN_ENDS:
                 if current and slot:
                     runs.append(current)
                 current, slot = [], lower in _COMPOUND_SLOTS
+                topic_slot = lower in _TOPIC_SLOTS
                 continue
             current.append(word)
         if current and slot:
             runs.append(current)
     subjects = [] if statements_only else list(_MODAL_SUBJECT.finditer(text))
-    for match in [*_TOPIC_STATEMENT.finditer(text), *subjects]:  # "X is a hot topic for us",
-        words = SPAN_LEAD.sub("", match.group(1)).split()  # "could X be part of ...?"
+    for match in [*_TOPIC_STATEMENT.finditer(text), *_OWN_SUBJECT.finditer(text), *subjects]:
+        words = SPAN_LEAD.sub("", match.group(1)).split()  # "X is a hot topic for us"
         cut = next((i for i, w in enumerate(words) if w.lower() in STOPWORDS), len(words))
         if cut:
             runs.append(words[:cut])

@@ -195,8 +195,11 @@ MARKET_CUES = (
 )
 # ...of which these ask for a share of companies or people, which the report never gives, even
 # when the question also names one of its lists ("what % of manufacturers report skills gaps").
+# They count in the sentences that ask: in a company's story ("a contract at 8% of machine
+# price") a share is a figure the user gives.
+ASKED_SHARE_CUES = r"\bwhat (%|percent\w*|share|proportion|fraction) of\b|\b\d+ ?(%|percent) of\b"
+# ...and these ask for a hard number or a ranking anywhere ("my boss wants a hard number").
 SHARE_CUES = (
-    r"\bwhat (%|percent\w*|share|proportion|fraction) of\b|\b\d+ ?(%|percent) of\b|"
     r"\b(need|want|give me|looking for|send me) (a|the|some|hard) (number|figure|statistic|stat|"
     r"data point)s?\b|\b(rank\w*|top \d+|top (five|ten|twenty)|league table)\b[^.?!]{0,40}\b(by|"
     r"in terms of) (revenue|sales|size|market share|employees|turnover|profit)\b"
