@@ -527,3 +527,8 @@ def test_a_very_likely_off_topic_request_is_refused_despite_a_list_word(advisor:
     assert pension.refused
     authors = advisor.ask("Which authors contributed to the report, and from which universities?")
     assert not authors.refused
+    # a company's pay-per-hour story brings a request for code near the report's domains
+    code = advisor.ask("We rent out floor scrubbers on a pay-per-hour basis, 70 staff in Leeds. "
+                       "How do I configure usage-based invoicing in our Django backend with "
+                       "Stripe webhooks?")
+    assert code.refused

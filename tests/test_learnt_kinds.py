@@ -34,8 +34,11 @@ def test_the_examples_are_the_tuned_half_and_current() -> None:
     assert reported.isdisjoint(q.question for q in labelled_questions())
     seen = set(labelled_texts())
     assert not seen & {*OFF, *ON}
-    assert {q.kind for q in labelled_questions()} == {
+    assert {q.kind for q in labelled_questions() if not q.teaches} == {
         "enumerate", "overview", "advise", "risks", "partial", "followup", "offtopic"}
+    written = [q for q in labelled_questions() if q.teaches]  # scope_examples.jsonl
+    assert {q.teaches for q in written} == {"offtopic"}
+    assert {q.kind for q in written} == {"offtopic", "lookup", "partial"}
 
 
 def test_the_fit_is_a_penalised_logistic_regression() -> None:
@@ -51,6 +54,15 @@ def test_the_fit_is_a_penalised_logistic_regression() -> None:
     assert (p[:40].mean() > 0.5) and (p[40:].mean() < 0.5)
     assert KindModel.fit(lambda texts: np.ones((len(texts), 3)), [Labelled("a", "a", "risks")],
                          "risks") is None  # one label teaches nothing
+    # an example written for the off-topic model is no counter-example for the risks model
+    examples = [Labelled("a", "a", "risks"), Labelled("b", "b", "lookup", teaches="offtopic"),
+                Labelled("c", "c", "offtopic")]
+    vectors = {"a": [1.0, 0.0, 0.0], "b": [0.0, 1.0, 0.0], "c": [0.0, 0.0, 1.0]}
+    embed = lambda texts: np.array([vectors[t] for t in texts])  # noqa: E731
+    risks = KindModel.fit(embed, examples, "risks")
+    assert risks is not None and risks.weights[1] == 0.0  # "b" never entered the fit
+    off = KindModel.fit(embed, examples, "offtopic")
+    assert off is not None and off.weights[1] < 0.0  # "b" taught that a look-up is not off-topic
 
 
 def offtopic(advisor: Advisor, question: str) -> float:

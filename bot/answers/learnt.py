@@ -64,7 +64,8 @@ class KindModel:
         cls, embed: Callable[[list[str]], np.ndarray], examples: Sequence[Labelled], kind: str
     ) -> KindModel | None:
         """Fitted to these examples, `kind` against the others (None when there are none of
-        one or the other)."""
+        one or the other); an example that teaches another kind alone is left out."""
+        examples = [e for e in examples if e.teaches in ("", kind)]
         labels = np.array([e.kind == kind for e in examples], dtype=float)
         if not examples or labels.min() == labels.max():
             return None
@@ -96,7 +97,7 @@ def fingerprint(examples: Sequence[Labelled], model_path: str) -> str:
     """What fitted weights depend on: the examples and the embedding model."""
     digest = hashlib.sha256(Path(model_path).name.encode())
     for e in examples:
-        digest.update(f"\x00{e.kind}\x00{e.asking}\x00{e.question}".encode())
+        digest.update(f"\x00{e.kind}\x00{e.teaches}\x00{e.asking}\x00{e.question}".encode())
     digest.update(f"\x00{REGULARISATION}".encode())
     return digest.hexdigest()
 

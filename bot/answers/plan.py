@@ -251,7 +251,7 @@ class Planner:
             # or it is much like the questions the report answers
             kind = read(indexed_nearby=True)
         elif kind != "offtopic" and not history and likely >= LIKELY and (
-            self.examples.domain_gap(vector) >= -DOMAIN_MARGIN_LEARNT
+            likely >= CERTAIN or self.examples.domain_gap(vector) >= -DOMAIN_MARGIN_LEARNT
         ) and not (self._names_the_report(asking, ()) if likely >= CERTAIN else (
                 of_report or self._names_an_item(asking)) or self._nearby(standalone)):
             kind = "offtopic"  # much like the questions the report cannot answer

@@ -1,7 +1,9 @@
 """Questions labelled as the report can or cannot answer them, for learning the difference.
 
-They are the tuned half of the advisor question set (`evals/advisor_questions.jsonl`), written
-to `labelled_questions.jsonl` beside this module by `python -m evals.export_labelled`; the
+They are the tuned half of the advisor question set (`evals/advisor_questions.jsonl`) and the
+questions written only to show what the report can and cannot answer
+(`evals/scope_examples.jsonl`, which teach the off-topic model alone), written to
+`labelled_questions.jsonl` beside this module by `python -m evals.export_labelled`; the
 reported half is never among them. bot.answers.learnt learns from them how likely a new
 question is to be of a kind: to ask for something outside the report (code, legal advice,
 market figures, the user's own shop-floor problems), or for a whole list of it.
@@ -23,7 +25,8 @@ class Labelled:
 
     asking: str  # the whole question when it describes no company
     question: str
-    kind: str  # enumerate, overview, advise, risks, partial, followup or offtopic
+    kind: str  # enumerate, overview, advise, risks, partial, followup, lookup or offtopic
+    teaches: str = ""  # the one kind whose model it teaches ("": every kind's)
 
 
 @lru_cache(maxsize=1)
@@ -35,7 +38,8 @@ def labelled_questions(path: Path = LABELLED) -> tuple[Labelled, ...]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             raw = json.loads(line)
-            out.append(Labelled(raw["asking"], raw["question"], raw["kind"]))
+            out.append(Labelled(raw["asking"], raw["question"], raw["kind"],
+                                raw.get("teaches", "")))
     return tuple(out)
 
 
