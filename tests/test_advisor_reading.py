@@ -5,11 +5,14 @@ embedding model."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot import Advisor
 from bot.answers.names import code_core, expansions, is_place, named_practices, named_tools
 from bot.answers.terms import foreign_word
+from bot.index.store import cached_words
 from tests.test_advisor_answers import CHALLENGES, PUMPS, RECS, cited, grounded
 
 TRENDS = ("The report identifies six trends: Digital Economy, Data Economy, Artificial "
@@ -47,6 +50,25 @@ def test_everyday_words_of_other_languages_are_no_terms() -> None:
         assert foreign_word(word), word
     for word in ("KfW", "kaizen", "Bpifrance", "blockchain", "council"):
         assert not foreign_word(word), word
+
+
+def test_word_sets_are_built_once_and_read_from_the_cache_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.index.onnx_export.default_cache_dir", lambda: tmp_path)
+    built: list[int] = []
+
+    def build() -> frozenset[str]:
+        built.append(1)
+        return frozenset({"rapide", "estamos"})
+
+    assert cached_words("words-1.txt", build) == {"rapide", "estamos"}
+    assert cached_words("words-1.txt", build) == {"rapide", "estamos"}
+    assert len(built) == 1 and (tmp_path / "words-1.txt").is_file()
+    (tmp_path / "a-file").write_text("")  # a cache folder that cannot be made
+    monkeypatch.setattr("bot.index.onnx_export.default_cache_dir", lambda: tmp_path / "a-file")
+    assert cached_words("words-1.txt", build) == {"rapide", "estamos"}  # built, not kept
+    assert len(built) == 2
 
 
 def test_a_term_the_question_is_about_is_not_read_as_an_overview(advisor: Advisor) -> None:

