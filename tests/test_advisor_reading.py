@@ -554,3 +554,15 @@ def test_a_very_likely_off_topic_request_is_refused_despite_a_list_word(advisor:
                        "How do I configure usage-based invoicing in our Django backend with "
                        "Stripe webhooks?")
     assert code.refused
+
+
+def test_the_indexed_edition_by_any_name_and_words_after_a_story(advisor: Advisor) -> None:
+    policy = advisor.ask("Which policy actions does the WMR 2023 attach to its recommendations?")
+    assert not policy.refused and policy.not_in_report == ()
+    short = advisor.ask("one tweet with the key message of wmr23 pls")
+    assert not short.refused
+    story = advisor.ask("We're a 70-person maker of dental chairs in Graz. Sales are all in "
+                        "the premium segment. Bearing that in mind, what customer segments does "
+                        "the mass-customisation canvas target?")
+    assert "Bearing" not in story.not_in_report  # a sentence's first word after the story
+    assert not story.refused

@@ -277,7 +277,7 @@ class Planner:
             dropped = tuple(f"canvas:{m}" for m in models if m not in named)
             models = tuple(m for m in models if m in named)
             lists = tuple(k for k in lists if not k.startswith(dropped)) if dropped else lists
-        if kind != "offtopic" and other_edition(question, absent):
+        if kind != "offtopic" and other_edition(question, self.guard.vocabulary().knows):
             kind = "offtopic"  # "the WMR 2021's findings": another edition than the one indexed
         if kind != "offtopic" and choice_among(asking, absent):
             kind = "offtopic"  # "which MES is best: A, B or C?" asks to choose among unknowns

@@ -170,10 +170,11 @@ def _runs(text: str) -> list[tuple[bool, list[str]]]:
 
 
 def without(text: str, spans: Sequence[str]) -> str:
-    """The text with these spans (longest first) replaced by a break, so no run crosses them."""
+    """The text with these spans (longest first) replaced by a break, so no run crosses them;
+    a span that ends a sentence leaves a sentence's end ("... a lot. Bearing that in mind")."""
     for span in sorted(spans, key=len, reverse=True):
         if span:
-            text = text.replace(span, " , ")
+            text = text.replace(span, " . " if span.rstrip()[-1:] in ".!?" else " , ")
     return text
 
 
@@ -222,7 +223,8 @@ def _predicate(text: str, word: str) -> bool:
     w = re.escape(word)
     return bool(re.search(
         rf"\b(?:which|what)\s+[\w-]+\s+{w}\b|\b(?:do|does|did|can|could|would|will|should)\s+"
-        rf"(?:the\s+[\w-]+|it|they|we|you|companies|manufacturers|firms|customers)\s+{w}\b|\b(?:is|are|was|were|be)\s+(?:most|more|"
+        rf"(?:the\s+[\w-]+(?:\s+\d+)?|it|they|we|you|companies|manufacturers|firms|customers)\s+"
+        rf"{w}\b|\b(?:is|are|was|were|be)\s+(?:most|more|"
         rf"less|very|so|quite|particularly|especially|really)\s+{w}\b|\b(?:we|i|they)(?:'re|’re|"
         rf"\s+are|\s+am|'m)\s+{w}\b",
         text, re.IGNORECASE,
