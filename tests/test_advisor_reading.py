@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot import Advisor
+from bot.answers.company import asking_part
 from bot.answers.names import code_core, expansions, is_place, named_practices, named_tools
 from bot.answers.terms import foreign_word
 from bot.index.store import cached_words
@@ -566,3 +567,14 @@ def test_the_indexed_edition_by_any_name_and_words_after_a_story(advisor: Adviso
                         "the mass-customisation canvas target?")
     assert "Bearing" not in story.not_in_report  # a sentence's first word after the story
     assert not story.refused
+
+
+def test_a_request_put_as_a_need_is_part_of_what_is_asked(advisor: Advisor) -> None:
+    question = ("I'm a trade journalist in Lagos, 12 years on the beat. What are the trends the "
+                "report identifies? I need every one of them for my explainer.")
+    assert asking_part(question).endswith("I need every one of them for my explainer.")
+    assert asking_part("We make pumps in Kassel. We need to cut service costs. Which model fits?"
+                       ) == "Which model fits?"  # a need of the company is its story
+    answer = advisor.ask(question)
+    assert answer.plan is not None and answer.plan.kind == "enumerate"
+    assert all(t in answer.text.lower() for t in ("digital economy", "circular economy"))

@@ -78,7 +78,10 @@ _ASKING = re.compile(
     r"ok(?:ay)?|finally|lastly|additionally|please|pls)[,\s]+)*(how|what|which|where|should|"
     r"could|can|would|is|are|do|does|give|list|tell|help|suggest|recommend|advise|explain|"
     r"describe|summari[sz]e|show|name|compare|outline)\b|^\s*((task|question|q|ask|request)"
-    r"\s*:|i\.\s?e\.|e\.\s?g\.|in other words\b|namely\b|meaning\b)",
+    r"\s*:|i\.\s?e\.|e\.\s?g\.|in other words\b|namely\b|meaning\b)|"
+    # a request put as a need: "I need every one of them", "we'd like the full list"
+    r"^\s*(?:i|we)\s*(?:'d|’d|would)?\s*(?:really\s+)?(?:need|want|like|require)\s+(?:you\b|all\b|"
+    r"every\b|each\b|them\b|the (?:whole|full|complete|entire)\b|a (?:full|complete)\b)",
     re.IGNORECASE,
 )
 DESCRIPTION_CHARS = 600  # the company description carried to canvases and later turns
