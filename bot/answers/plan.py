@@ -252,8 +252,8 @@ class Planner:
             kind = read(indexed_nearby=True)
         elif kind != "offtopic" and not history and likely >= LIKELY and (
             likely >= CERTAIN or self.examples.domain_gap(vector) >= -DOMAIN_MARGIN_LEARNT
-        ) and not (self._names_the_report(asking, ()) if likely >= CERTAIN else (
-                of_report or self._names_an_item(asking)) or self._nearby(standalone)):
+        ) and not self._nearby(standalone) and not (self._names_the_report(asking, ())
+                if likely >= CERTAIN else of_report or self._names_an_item(asking)):
             kind = "offtopic"  # much like the questions the report cannot answer
         elif kind != "offtopic" and likely >= UNLIKELY and not of_report and self._other_domain(
             question, standalone, asking, vector
