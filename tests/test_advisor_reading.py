@@ -11,9 +11,13 @@ import pytest
 
 from bot import Advisor
 from bot.answers.company import asking_part
+from bot.answers.learnt import CERTAIN
 from bot.answers.names import code_core, expansions, is_place, named_practices, named_tools
 from bot.answers.terms import foreign_word
+from bot.index.embedding import Embedder
 from bot.index.store import cached_words
+from bot.settings import Settings
+from ingest.pipeline import ingest
 from tests.test_advisor_answers import CHALLENGES, PUMPS, RECS, cited, grounded
 
 TRENDS = ("The report identifies six trends: Digital Economy, Data Economy, Artificial "
@@ -578,3 +582,22 @@ def test_a_request_put_as_a_need_is_part_of_what_is_asked(advisor: Advisor) -> N
     answer = advisor.ask(question)
     assert answer.plan is not None and answer.plan.kind == "enumerate"
     assert all(t in answer.text.lower() for t in ("digital economy", "circular economy"))
+
+
+def test_a_users_document_close_by_keeps_a_likely_off_topic_question(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "handbook.md").write_text(
+        "# Plant handbook\n\n## Compressed air\n\nLeaks in compressed air lines waste about a "
+        "fifth of the air a plant makes, says the handbook.\n", encoding="utf-8")
+    settings = Settings(data_dir=tmp_path / "data")
+    ingest(settings, [docs], embedder=embedder, show_progress=False)
+    own = Advisor(settings, embedder=embedder)
+    question = "How much air do compressed air leaks waste?"
+    planner = own.answerer.planner
+    vector = planner.embedder.embed_one(question)
+    assert planner.learnt.likelihood("offtopic", vector, vector) >= CERTAIN  # the model's view
+    answer = own.ask(question)
+    assert not answer.refused and "a fifth" in answer.text
