@@ -15,7 +15,14 @@ import unicodedata
 from functools import lru_cache
 
 from bot.answers.scope import Vocabulary
-from bot.answers.terms import IGNORED, PLACE_WORDS, SENTENCE_START, common_word, known, without
+from bot.answers.terms import (
+    IGNORED,
+    PLACE_WORDS,
+    common_word,
+    known,
+    lower_sentence_starts,
+    without,
+)
 from bot.index.lexical import STOPWORDS, tokenize
 from bot.report.vocabulary import BUSINESS_SHORTHAND
 
@@ -193,7 +200,7 @@ _CAPITALISED_RUN = re.compile(
 def unsaid_names(question: str, vocab: Vocabulary, spans: list[str]) -> list[str]:
     """Names of two or more capitalised words the index never puts together, though it knows
     each word ("the Ghana Enterprises Agency", "Microsoft Dynamics"): no place, no shorthand."""
-    text = SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).lower(), without(question, spans))
+    text = lower_sentence_starts(without(question, spans))
     out = []
     for match in _CAPITALISED_RUN.finditer(text):
         name = re.sub(r"['’]s?$", "", match.group(0).strip())  # "Joseph Pine's"

@@ -222,9 +222,8 @@ def resolve_ordinal(question: str, history: Sequence[Turn]) -> tuple[str, list[T
     list answered)."""
     asked = [t for t in history[-2:] if t.get("role") == "user"]
     several = _SEVERAL.search(question)  # "expand on the first two", "the last three"
-    end, size = (several.group(1).lower(), several.group(2)) if several else ("", "")
+    end, n = (several.group(1).lower(), _number(several.group(2))) if several else ("", 0)
     for i, items in _answer_lists(history) if several else ():
-        n = _number(size)
         if n < len(items):
             picked = items[:n] if end in {"first", "top"} else items[-n:]
             return f"{question} ({'; '.join(picked)})", _asked_for(history, i)

@@ -48,7 +48,13 @@ PLACE_WORDS = (frozenset(DEMONYMS) | frozenset(DEMONYMS.values()) | COUNTRIES
                 | frozenset(w for region in REGIONS for w in region.split())
                 | frozenset({"english", "polish", "turkish", "greek", "korean", "arabic", "hindi"}))
 # A sentence's first word, capitalised only because it comes first ("Weigh up ...", not "SAP").
-SENTENCE_START = re.compile(r"(^\s*|[.!?]\s+)([A-Z])(?=[a-z'’]*\b)")
+_SENTENCE_START = re.compile(r"(^\s*|[.!?]\s+)([A-Z])(?=[a-z'’]*\b)")
+
+
+def lower_sentence_starts(text: str) -> str:
+    """The text with each sentence's first word in lower case, unless more than its first letter
+    is a capital ("Weigh up" -> "weigh up"; "SAP" and "KfW" stay)."""
+    return _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).lower(), text)
 # Word endings of the nouns that complete a term ("quantum computing", "blockchain technology").
 _HEAD_NOUN = re.compile(r"^[a-z]{3,}(ing|tion|sion|ment|ity|ics|ogy|ure|ism|ance|ence|ware)s?$")
 _TOPIC_PREPOSITIONS = frozenset({"about", "on", "of", "regarding", "mention", "mentions", "using",
@@ -186,7 +192,7 @@ def absent_terms(
     text = without(question, context)
     for cue in _ASKING_CUES:  # "obstacles", "summarise", "every": how it asks, not what about
         text = cue.sub(" , ", text)
-    text = SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).lower(), text)
+    text = lower_sentence_starts(text)
     terms: list[tuple[str, str]] = []
     for slot, run in _runs(text):
         names = {i for i, w in enumerate(run) if w[:1].isupper() and any(
