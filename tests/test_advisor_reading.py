@@ -601,3 +601,15 @@ def test_a_users_document_close_by_keeps_a_likely_off_topic_question(
     assert planner.learnt.likelihood("offtopic", vector, vector) >= CERTAIN  # the model's view
     answer = own.ask(question)
     assert not answer.refused and "a fifth" in answer.text
+
+
+def test_a_compound_of_the_story_asked_about_again_is_a_term(advisor: Advisor) -> None:
+    contract = advisor.ask("Our buyers sign a framework contract with us every spring, 90 "
+                           "people, Porto. Which revenue streams does the servitised canvas "
+                           "list, and is the framework contract still the right vehicle?")
+    assert "framework contract" in contract.not_in_report
+    assert "New Business Models > Servitised Business Models > Revenue Streams" in cited(contract)
+    story_only = advisor.ask("Our buyers sign a framework contract with us every spring, 90 "
+                             "people, Porto. Which revenue streams does the servitised canvas "
+                             "list?")
+    assert "framework contract" not in story_only.not_in_report  # context, not asked about

@@ -1,6 +1,6 @@
 """The indexed text's short phrases, embedded, for telling whether a phrase of a question is said
 in the text in other words (bot.answers.asked.unsaid_phrases and
-bot.answers.terms.unsaid_compounds)."""
+bot.answers.compounds.unsaid_compounds)."""
 
 from __future__ import annotations
 

@@ -32,6 +32,7 @@ from bot.answers.company import (
     letter_body,
     place_names,
 )
+from bot.answers.compounds import story_compounds
 from bot.answers.kinds import GENERIC_LISTS, KindExamples, decide, signals
 from bot.answers.learnt import CERTAIN, LIKELY, UNLIKELY, LearntKinds
 from bot.answers.names import (
@@ -69,7 +70,6 @@ from bot.answers.terms import (
     absent_terms,
     clauses,
     common_word,
-    unsaid_compounds,
     without,
 )
 from bot.index.embedding import Embedder
@@ -189,14 +189,11 @@ class Planner:
         found = [term for term, window in terms if _is_name(window) or not covered(window)]
         found += expansions(question, [t for t in found if is_code(t)])
         if kind not in {"overview", "offtopic"}:
-            asked = without(question, [*spans, described])  # the company is no topic
-
             def closest(phrase: str) -> float:  # the phrase index is embedded on first need
                 return self.phrase_index().closest(phrase)
 
             for phrase in [*unsaid_phrases(question, vocab, closest, covered),
-                           *unsaid_compounds(asked, vocab, closest, covered),
-                           *unsaid_compounds(described, vocab, closest, covered, True)]:
+                           *story_compounds(question, spans, described, vocab, closest, covered)]:
                 found = [t for t in found if t.lower() not in phrase.lower()]
                 if not any(phrase.lower() in t.lower() for t in found):
                     found.append(phrase)
