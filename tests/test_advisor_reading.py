@@ -613,3 +613,15 @@ def test_a_compound_of_the_story_asked_about_again_is_a_term(advisor: Advisor) -
                              "people, Porto. Which revenue streams does the servitised canvas "
                              "list?")
     assert "framework contract" not in story_only.not_in_report  # context, not asked about
+
+
+def test_what_another_named_document_says_is_refused(advisor: Advisor) -> None:
+    for question in ("What does the Deloitte Smart Factory Study say about AI adoption in plants?",
+                     "What does the Capgemini Research Institute report say are the best KPIs "
+                     "for servitisation?"):
+        answer = advisor.ask(question)
+        assert answer.refused, question
+        assert answer.plan is not None and answer.plan.kind == "offtopic", question
+    handbook = advisor.ask("We follow the Toyota Production System Handbook in our plant, 300 "
+                           "people. What skills does the report recommend for mass customisation?")
+    assert not handbook.refused  # the indexed report is asked; the handbook is the user's own

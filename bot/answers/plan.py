@@ -52,7 +52,7 @@ from bot.answers.rewrite import (
     resolve_ordinal,
     restated,
 )
-from bot.answers.scope import ScopeCheck, ScopeGuard, off_topic_intent, other_edition
+from bot.answers.scope import ScopeCheck, ScopeGuard, off_topic_intent, other_edition, other_source
 from bot.answers.subjects import comparison
 from bot.answers.targets import (
     ONE_REC,
@@ -274,8 +274,9 @@ class Planner:
             dropped = tuple(f"canvas:{m}" for m in models if m not in named)
             models = tuple(m for m in models if m in named)
             lists = tuple(k for k in lists if not k.startswith(dropped)) if dropped else lists
-        if kind != "offtopic" and other_edition(question, self.guard.vocabulary().knows):
-            kind = "offtopic"  # "the WMR 2021's findings": another edition than the one indexed
+        if kind != "offtopic" and (other_edition(question, self.guard.vocabulary().knows)
+                                   or other_source(question, absent)):
+            kind = "offtopic"  # "the WMR 2021's findings", "the WEF 2024 white paper's"
         if kind != "offtopic" and choice_among(asking, absent):
             kind = "offtopic"  # "which MES is best: A, B or C?" asks to choose among unknowns
         return Plan(kind=kind, question=standalone, models=models, blocks=blocks, lists=lists,

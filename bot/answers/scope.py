@@ -64,6 +64,28 @@ def other_edition(question: str, known: Callable[[str], bool]) -> bool:
     return bool(years) and not any(known(y if len(y) == 4 else f"20{y}") for y in years)  # "wmr23"
 
 
+# "What does the WEF Global Lighthouse Network 2024 white paper say ...", "according to the
+# McKinsey Global Survey": a named document as the source asked about.
+_SOURCE = re.compile(
+    r"\b(?:(?:does|do|did)\s+|according\s+to\s+|in\s+)(?:the\s+)?(?P<name>(?:[A-Z0-9][\w&'’.-]*"
+    r"\s+){1,6})(?:\d{4}\s+)?(?:[Rr]eport|[Ww]hite ?[Pp]aper|[Ss]tudy|[Ss]urvey|[Pp]aper|"
+    r"[Oo]utlook|[Aa]rticle|[Bb]ook|[Ii]ndex|[Gg]uide|[Hh]andbook|[Pp]laybook)s?\b")
+_THIS_REPORT = re.compile(r"\b(?:the|this|your|its)\s+(?:report|document|wmr)\b|\bwmr\b|"
+                          r"world manufacturing report", re.IGNORECASE)
+
+
+def other_source(question: str, absent: Sequence[str]) -> bool:
+    """Whether a question asks what another named document says (its name holds a term the
+    index never mentions), and never mentions the indexed report."""
+    if _THIS_REPORT.search(question):
+        return False
+    for match in _SOURCE.finditer(question):
+        name = match.group("name").lower()
+        if any(term.lower() in name or name.strip() in term.lower() for term in absent):
+            return True
+    return False
+
+
 def off_topic_intent(question: str) -> str | None:
     """The kind of off-topic request (coding, purchasing, trivia), or None."""
     for name, pattern in _OFF_TOPIC_RE:
