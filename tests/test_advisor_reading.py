@@ -625,3 +625,14 @@ def test_what_another_named_document_says_is_refused(advisor: Advisor) -> None:
     handbook = advisor.ask("We follow the Toyota Production System Handbook in our plant, 300 "
                            "people. What skills does the report recommend for mass customisation?")
     assert not handbook.refused  # the indexed report is asked; the handbook is the user's own
+
+
+def test_a_condition_that_sets_the_scene_keeps_no_certain_request(advisor: Advisor) -> None:
+    courier = advisor.ask("Sneaker start-up in Porto, 25 people. Once our mass-customisation "
+                          "configurator is live, which courier is cheapest for shipping single "
+                          "pairs to Germany?")
+    assert courier.refused
+    partners = advisor.ask("We make compressors, 150 staff, Cork. If we adopt a circular "
+                           "business model, what key partners would we need?")
+    assert not partners.refused
+    assert any("Circular" in s for s in cited(partners))

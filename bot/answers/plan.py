@@ -99,6 +99,18 @@ _REPORT_THINGS = re.compile(r"\b(recommendations|recs?|recommendation (no\.? ?|#
 _OF_THE_REPORT = re.compile(r"\b(?:wmr\w*|world manufacturing report|(?:the|this) report(?!s)|"
                             r"the (?:six |6 |ten |10 )?(?:trends|recommendations|challenges|"
                             r"new business models))\b", re.IGNORECASE)
+# A clause that sets the scene before the question proper ("If we in-source our technicians for a
+# servitised offering, what is the minimum wage?").
+_CONDITION = re.compile(r"(?:^|(?<=[.!?]\s))(?:if|when|once|assuming|suppose|supposing|should)\b"
+                        r"[^,.!?]{3,160},\s*(?=(?:what|which|how|who|where|when|is|are|do|does|"
+                        r"can|could|would|should)\b)", re.IGNORECASE)
+
+
+def main_clause(asking: str) -> str:
+    """The question without a condition that sets its scene (see _CONDITION)."""
+    return _CONDITION.sub("", asking)
+
+
 _FACT = re.compile(r"\W*(?:when|where|who|whom|whose|how many|how much)\b", re.IGNORECASE)
 NEARBY_MIN = 0.5  # an indexed passage this close to a question keeps it from reading as off-topic
 MEANING_MIN = 0.45  # a common noun this close in meaning to some chunk is covered, in other words
@@ -249,7 +261,7 @@ class Planner:
             kind = read(indexed_nearby=True)
         elif kind != "offtopic" and not history and likely >= LIKELY and (
             likely >= CERTAIN or self.examples.domain_gap(vector) >= -DOMAIN_MARGIN_LEARNT
-        ) and not self._nearby(standalone) and not (self._names_the_report(asking, ())
+        ) and not self._nearby(standalone) and not (self._names_the_report(main_clause(asking), ())
                 if likely >= CERTAIN else of_report or self._names_an_item(asking)):
             kind = "offtopic"  # much like the questions the report cannot answer
         elif kind != "offtopic" and likely >= UNLIKELY and not of_report and self._other_domain(
