@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot import Advisor
-from bot.answers.company import asking_part
+from bot.answers.company import asking_part, extract_company
 from bot.answers.learnt import CERTAIN
 from bot.answers.names import code_core, expansions, is_place, named_practices, named_tools
 from bot.answers.terms import foreign_word
@@ -636,3 +636,21 @@ def test_a_condition_that_sets_the_scene_keeps_no_certain_request(advisor: Advis
                            "business model, what key partners would we need?")
     assert not partners.refused
     assert any("Circular" in s for s in cited(partners))
+
+
+def test_a_name_after_in_that_the_question_asks_about_is_a_term(advisor: Advisor) -> None:
+    erp = advisor.ask("Plant manager, ceramic tiles, 400 people in Castellón. Every order and "
+                      "every kiln log lives in Odoo. Which key resources does the data-driven "
+                      "canvas list, and could Odoo be enough for it?")
+    assert "Odoo" in erp.not_in_report
+    assert erp.plan is not None and erp.plan.company is not None
+    assert erp.plan.company.places == ("Castellón",)  # a place; Odoo is what is asked about
+    stays = extract_company("We run a forging unit at Chakan with 120 people, aimed at Gen Z.")
+    assert stays is not None and stays.places == ("Chakan",)  # not "Gen" (a village, a word)
+
+
+def test_a_wish_to_know_is_part_of_what_is_asked() -> None:
+    question = ("I sit on the works council of a 300-person shipyard in Norway. Management wants "
+                "life-cycle services. As a member I want to understand what the report says "
+                "about resistance to change.")
+    assert asking_part(question).startswith("As a member I want to understand")

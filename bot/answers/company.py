@@ -65,7 +65,7 @@ _PROFILE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _PLACE = re.compile(
-    r"\b(?:in|from|based in|near|across|out of)\s+([^\W\d_][\w'’-]+(?:\s+[^\W\d_][\w'’-]+){0,2})"
+    r"\b(?:in|from|based in|near|across|out of|at)\s+([^\W\d_][\w'’-]+(?:\s+[^\W\d_][\w'’-]+){0,2})"
 )
 _DEMONYM = re.compile(r"\b(" + "|".join(re.escape(k) for k in DEMONYMS if len(k) > 3) + r")\b",
                       re.IGNORECASE)
@@ -81,7 +81,10 @@ _ASKING = re.compile(
     r"\s*:|i\.\s?e\.|e\.\s?g\.|in other words\b|namely\b|meaning\b)|"
     # a request put as a need: "I need every one of them", "we'd like the full list"
     r"^\s*(?:i|we)\s*(?:'d|’d|would)?\s*(?:really\s+)?(?:need|want|like|require)\s+(?:you\b|all\b|"
-    r"every\b|each\b|them\b|the (?:whole|full|complete|entire)\b|a (?:full|complete)\b)",
+    r"every\b|each\b|them\b|the (?:whole|full|complete|entire)\b|a (?:full|complete)\b)|"
+    # ...or as a wish to know: "As shop steward I want to understand what the report says"
+    r"\b(?:i|we)\s*(?:'d|’d|\s+would)?\s+(?:like|want|need|wish|hope)\s+to\s+(?:understand|know|"
+    r"learn|find out|hear)\b",
     re.IGNORECASE,
 )
 DESCRIPTION_CHARS = 600  # the company description carried to canvases and later turns
@@ -159,9 +162,11 @@ _COUNTRIES = frozenset(DEMONYMS.values()) | COUNTRIES
 
 
 def _places(question: str) -> list[tuple[str, bool]]:
-    """Capitalised names after "in", "from", "based in" or "near" ("in Łódź"), each with
+    """Capitalised names after "in", "from", "based in", "near" or "at" ("in Łódź"), each with
     whether it is written like a place name (one capital per word; "in SAP" is no place).
-    After "from" only countries count: "from Fraunhofer" is an organisation as often."""
+    After "from" only countries count, and after "at" only places the gazetteer knows: "from
+    Fraunhofer" and "at Bosch" name organisations as often. A name the sentences that ask
+    name again is no place unless the gazetteer knows it (_asked_again)."""
     out = []
     for match in _PLACE.finditer(question):
         words = []
@@ -172,12 +177,32 @@ def _places(question: str) -> list[tuple[str, bool]]:
         if not words and match.group(1).split()[0] in _COUNTRIES:
             words = [match.group(1).split()[0].title()]  # "in portugal", typed in lower case
         name = " ".join(words)
-        if not name or name in _NOT_PLACES or (
-            match.group(0).lower().startswith("from") and name.lower() not in _COUNTRIES
+        after = match.group(0).split()[0].lower()
+        if not name or name in _NOT_PLACES or (after == "from" and name.lower() not in _COUNTRIES
+                                               ) or _asked_again(name, question) or (
+            after == "at" and not _gazetteer_place(name, everyday=False)
         ):
-            continue
+            continue  # "from Fraunhofer", "at Bosch": organisations as often as places
         out.append((name, all(sum(ch.isupper() for ch in w) == 1 for w in words)))
     return out
+
+
+def _gazetteer_place(name: str, everyday: bool = True) -> bool:
+    """Whether the gazetteer holds the name as it stands; with everyday=False, not when it is
+    also an everyday English word ("aimed at Gen Z": Gen is a village)."""
+    from bot.answers.names import is_place  # the gazetteer, loaded on first need
+    from bot.answers.terms import TOPIC_ZIPF, common_word
+
+    return is_place(name, whole=True) and (everyday or not common_word(name.lower(), TOPIC_ZIPF))
+
+
+def _asked_again(name: str, question: str) -> bool:
+    """Whether a name after "in" is a thing the sentences that ask name again, and no place the
+    gazetteer knows ("we track every order in Salesforce. Does it say anything about
+    Salesforce?")."""
+    asking = asking_part(question)
+    return asking != question and re.search(rf"\b{re.escape(name)}\b", asking) is not None and (
+        not _gazetteer_place(name))
 
 
 def place_names(question: str) -> list[str]:

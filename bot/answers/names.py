@@ -158,13 +158,18 @@ def _places() -> frozenset[str]:
     return frozenset(names)
 
 
-def is_place(name: str) -> bool:
-    """Whether a name is a place ("Győr", "Emilia-Romagna", "Portland Oregon"), or a month."""
+def is_place(name: str, whole: bool = False) -> bool:
+    """Whether a name is a place ("Győr", "Emilia-Romagna", "Portland Oregon"), or a month.
+
+    whole: only a name the gazetteer holds as it stands, not one made of place names word by
+    word ("Gen Z" is no place though "Gen" and "Z" are villages)."""
     words = [re.sub(r"['’]s$", "", w) for w in name.split()]
     if any(sum(ch.isupper() for ch in part) > 1 for w in words for part in w.split("-")):
         return False  # "SAP", "SENAI": codes, whatever town shares their letters
+    if all(w.lower() in _CALENDAR for w in words):
+        return True
     places = _gazetteer()
-    return _folded(" ".join(words)) in places or all(
+    return _folded(" ".join(words)) in places or not whole and all(
         _folded(w) in places or w.lower() in _CALENDAR for w in words)
 
 
