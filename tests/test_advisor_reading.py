@@ -654,3 +654,11 @@ def test_a_wish_to_know_is_part_of_what_is_asked() -> None:
                 "life-cycle services. As a member I want to understand what the report says "
                 "about resistance to change.")
     assert asking_part(question).startswith("As a member I want to understand")
+
+
+def test_a_clause_of_a_question_keeps_an_off_topic_request_beside_it(advisor: Advisor) -> None:
+    lease = advisor.ask("We lease pallet wrappers to food plants, 60 people in Lodz. The report "
+                        "lists the cost structure of servitised models — could you walk me "
+                        "through it, and also how we should book the lease income under IFRS 15?")
+    assert not lease.refused and "IFRS 15" in lease.not_in_report
+    assert any("Servitised" in s for s in cited(lease))

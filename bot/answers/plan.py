@@ -303,8 +303,9 @@ class Planner:
         intent = off_topic_intent(asking)
         if intent is None or (intent == "writing" and _OF_THE_REPORT.search(asking)):
             return False
+        story = description_only(asking)  # a clause of a sentence that asks, asks
         return not any(
-            off_topic_intent(part) is None and not description_only(part)
+            off_topic_intent(part) is None and part.strip() not in story
             and self._names_the_report(part, lists_in(part, models_in(part), blocks_in(part),
                                                       False) + recommendations_in(part))
             for part in clauses(asking)
