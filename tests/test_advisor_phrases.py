@@ -29,6 +29,8 @@ def test_asked_phrases_are_what_the_user_asks_the_report_to_mention() -> None:
     assert asked_phrases("Does it mention carbon border adjustments and what does it say "
                          "about revenue?") == ["carbon border adjustments"]
     assert asked_phrases("What are the circular revenue streams?") == []
+    assert asked_phrases("Does it say anything about the Grow in Kenya scheme?") == [
+        "Grow in Kenya scheme"]  # a name with "in" after an article
     # "these", "that": what the sentence before named, never a question's words
     assert asked_phrases("Our sales team wants a customer loyalty card, is that in the report "
                          "anywhere?") == ["customer loyalty card"]

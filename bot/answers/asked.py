@@ -67,9 +67,10 @@ def asked_phrases(question: str, explicit: bool | None = None) -> list[str]:
             for piece in re.split(r"\s+(?:and|or|nor)\s+|\s*/\s*|,\s*", span):
                 if _QUESTION_WORD.match(piece):
                     break  # "X and what does it say about Y": Y has its own cue
+                piece = SPAN_LEAD.sub("", piece.strip(" '’‘-"))  # "the Make in India scheme"
                 if pattern is _ASKS_AFTER and not _NAME_WITH_IN.match(piece):
                     piece = _SPAN_END.sub("", piece)
-                phrase = SPAN_LEAD.sub("", piece.strip(" '’‘-"))
+                phrase = piece.strip(" '’‘-")
                 topic = [t for t in tokenize(phrase) if t not in LIST_NAMES]  # "skills levers"
                 short = len(phrase.split()) <= MAX_PHRASE_WORDS
                 if len(topic) >= 2 and short and phrase not in out:
