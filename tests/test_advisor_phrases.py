@@ -38,6 +38,11 @@ def test_asked_phrases_are_what_the_user_asks_the_report_to_mention() -> None:
                          "that?") == ["digital product passport"]
     assert asked_phrases("How does a new business model cut risk? Does the report say something "
                          "about it?") == []
+    # "how does that fit", "either of these": what the sentence before introduced
+    assert asked_phrases("We run a spare-parts vending machine in every customer plant. How would "
+                         "that fit with the servitised canvas?") == ["spare-parts vending machine"]
+    assert asked_phrases("We joined the Grow in Kenya scheme. Does the report reference either of "
+                         "these?") == ["Grow in Kenya scheme"]
 
 
 def test_a_phrase_of_known_words_the_report_never_uses_is_said_to_be_absent(

@@ -15,6 +15,7 @@ from bot.index.lexical import tokenize
 # phrase is there, so a phrase of known words that the text never puts together is absent too.
 _ASKS_AFTER = re.compile(
     r"\b(?:mentions?|mentioning|covers?|covering|discuss(?:es)?|discussing|address(?:es)?|"
+    r"references?|referencing|"
     r"talks? about|say (?:anything|something|much|a word) (?:about|on)|anything (?:about|on)|"
     r"(?:any|a) (?:mention|word|discussion|coverage) (?:of|about|on)|refers? to|deal with|"
     r"(?P<neutral>says? about|said about|think (?:of|about)|views? on|position on|stance on|"
@@ -25,6 +26,12 @@ _ASKS_BEFORE = re.compile(
     r"\b(?:is|are|was|were)\s+(?P<span>[^?.,;:!()\"“”]+?)\s+(?:ever\s+|even\s+|at all\s+)?"
     r"(?:mentioned|covered|discussed|addressed|talked about|referred to|"
     r"(?:anywhere )?in (?:the|this) (?:report|wmr|document))\b",
+    re.IGNORECASE,
+)
+# "How does that fit with ...", "Where would these belong": the thing the sentence before named.
+_ASKS_FIT = re.compile(
+    r"\b(?:(?:how|where)\s+)?(?:does|do|would|could|can|will|might)\s+(?P<neutral>(?P<span>that|this|it|these|"
+    r"those))\s+(?:fit|count|belong|relate|tie in|apply|feature|appear|show up)\b",
     re.IGNORECASE,
 )
 _SPAN_END = re.compile(
@@ -38,7 +45,8 @@ _QUESTION_WORD = re.compile(
     r"would|will|list|give|tell|name)\b", re.IGNORECASE)
 _NAME_WITH_IN = re.compile(r"\s*[A-Z][\w'’-]*\s+(?:in|for|of|on)\s+[A-Z]")  # "Make in India"
 _QUOTED = re.compile(r"[\"“]([^\"“”]{3,80})[\"”]|(?<![\w'])'([^']{3,80})'(?![\w'])")
-_PRONOUN = re.compile(r"(?:these|those|this|that|them|it|they|either|any of (?:these|those|them)"
+_PRONOUN = re.compile(r"(?:these|those|this|that|them|it|they|either|(?:any|either|both) of "
+                      r"(?:these|those|them)"
                       r"|such (?:things|topics|rules|schemes))", re.IGNORECASE)
 MAX_PHRASE_WORDS = 6  # a longer span after "talks about" is a clause, not a term
 PARAPHRASE_MIN = 0.85  # a phrase this close to one of the text's own phrases is said there
@@ -56,7 +64,7 @@ def asked_phrases(question: str, explicit: bool | None = None) -> list[str]:
             phrase = (quoted.group(1) or quoted.group(2)).strip()
             if 2 <= len(phrase.split()) <= MAX_PHRASE_WORDS and phrase not in out:
                 out.append(phrase)
-    for pattern in (_ASKS_AFTER, _ASKS_BEFORE):
+    for pattern in (_ASKS_AFTER, _ASKS_BEFORE, _ASKS_FIT):
         for match in pattern.finditer(question):
             neutral = bool(match.groupdict().get("neutral"))
             if explicit is not None and neutral == explicit:
@@ -89,8 +97,14 @@ def _antecedent(before: str) -> str:
     clause = re.split(r"[.!?;](?:\s|$)", before.rstrip(".!;"))[-1]
     if before.endswith("?") or _QUESTION_WORD.match(clause):
         return ""  # "how does X mitigate risk? does the report say something about it?"
-    starts = list(re.finditer(r"\b(?:a|an|the|our|their|its|some|any)\s+", clause, re.IGNORECASE))
-    return clause[starts[-1].end():].strip(" ,:-") if starts else ""
+    # the object the clause introduces ("we've built a digital twin of the supply chain across
+    # our plants"), else the last thing of the user's ("... wants our loyalty card")
+    starts = list(re.finditer(r"\b(?:a|an|the|some|any)\s+", clause, re.IGNORECASE)) or list(
+        re.finditer(r"\b(?:our|their|its)\s+", clause, re.IGNORECASE))[-1:]
+    if not starts:
+        return ""
+    thing = clause[starts[0].end():].strip(" ,:-")
+    return thing if _NAME_WITH_IN.match(thing) else _SPAN_END.sub("", thing)
 
 
 _QUESTION_LEAD = re.compile(r"(?:(?<=[,;.!?])|^)\s*(?:(?:and|so|but|also)\s+)?(?:does|do|did|is|"
