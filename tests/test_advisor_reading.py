@@ -662,3 +662,25 @@ def test_a_clause_of_a_question_keeps_an_off_topic_request_beside_it(advisor: Ad
                         "through it, and also how we should book the lease income under IFRS 15?")
     assert not lease.refused and "IFRS 15" in lease.not_in_report
     assert any("Servitised" in s for s in cited(lease))
+
+
+def test_a_count_before_recommendation_and_every_block_ask_for_whole_lists(
+    advisor: Advisor,
+) -> None:
+    levers = advisor.ask("my manager wants the policy that the report gives in each of the 10 "
+                         "recommendation, one line each")
+    assert levers.plan is not None and "levers:policy" in levers.plan.lists
+    assert "recommendation:10" not in levers.plan.lists  # "10" counts them
+    canvas = advisor.ask("Give me the whole circular canvas, every block, with the key partners "
+                         "split by type.")
+    assert canvas.plan is not None and "canvas:circular" in canvas.plan.lists
+    for block in ("Key Partners", "Revenue Streams", "Cost Structure", "Channels"):
+        assert f"New Business Models > Circular Business Models > {block}" in cited(canvas), block
+
+
+def test_a_brand_within_a_company_fact_is_a_term(advisor: Advisor) -> None:
+    brand = advisor.ask("We machine hubs in Porto, 120 people, and most of our output goes to "
+                        "Campagnolo-certified OEM builds. Which key activities does the report "
+                        "list for mass customisation?")
+    assert any("Campagnolo" in t for t in brand.not_in_report)
+    assert not any("Porto" in t for t in brand.not_in_report)

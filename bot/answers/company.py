@@ -141,6 +141,18 @@ def description_only(question: str) -> str:
     return " ".join(s for s in sentences if not _ASKING.search(s))
 
 
+# A clause that sets the scene before the question proper ("If we in-source our technicians for a
+# servitised offering, what is the minimum wage?").
+_CONDITION = re.compile(r"(?:^|(?<=[.!?]\s))(?:if|when|once|assuming|suppose|supposing|should)\b"
+                        r"[^,.!?]{3,160},\s*(?=(?:what|which|how|who|where|when|is|are|do|does|"
+                        r"can|could|would|should)\b)", re.IGNORECASE)
+
+
+def main_clause(asking: str) -> str:
+    """The question without a condition that sets its scene (see _CONDITION)."""
+    return _CONDITION.sub("", asking)
+
+
 def asking_part(question: str) -> str:
     """The sentences that ask (the whole question when none does)."""
     sentences = [s.strip() for s in _SENTENCES.split(question.strip()) if s.strip()]

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 from bot.answers.scope import Vocabulary
 from bot.answers.terms import (
     IGNORED,
     PLACE_WORDS,
+    absent_terms,
     common_word,
     known,
     lower_sentence_starts,
@@ -194,6 +196,24 @@ def story_names(described: str, terms: list[tuple[str, str]]) -> list[str]:
         if re.search(re.escape(term) + r"\s*:", described):
             continue  # "Context: ...", "Situation: ..."
         out.append(term)
+    return out
+
+
+def story_terms(
+    described: str, vocab: Vocabulary, spans: Sequence[str], places: Sequence[str],
+    names: bool = True,
+) -> list[str]:
+    """The terms of the sentences in which a user describes their company: codes and acronyms
+    ("IEC 62443", "SAP"), named tools and practices, and (with `names`) the names of brands and
+    programmes ("Tomra", "Siemens Xcelerator"), not the words of the story. The company's facts
+    (`spans`) hide all but a brand within them ("our volume goes to Shimano-equipped OEMs");
+    only the places the company is in (`places`) hide everything."""
+    story = absent_terms(described, vocab, spans)
+    out = [code for code in map(code_core, (t[0] for t in story)) if is_code(code)]
+    out += [*named_tools(described, vocab), *named_practices(described, vocab)]
+    if names:  # "an Arburg machine", "Canyon's configurator"
+        named = absent_terms(described, vocab, places) if places else story
+        out += story_names(described, named)
     return out
 
 

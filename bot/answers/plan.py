@@ -30,18 +30,16 @@ from bot.answers.company import (
     description_only,
     extract_company,
     letter_body,
+    main_clause,
     place_names,
 )
 from bot.answers.compounds import story_compounds
 from bot.answers.kinds import GENERIC_LISTS, KindExamples, decide, signals
 from bot.answers.learnt import CERTAIN, LIKELY, UNLIKELY, LearntKinds
 from bot.answers.names import (
-    code_core,
     expansions,
     is_code,
-    named_practices,
-    named_tools,
-    story_names,
+    story_terms,
     unsaid_names,
 )
 from bot.answers.phrases import PhraseIndex
@@ -99,18 +97,6 @@ _REPORT_THINGS = re.compile(r"\b(recommendations|recs?|recommendation (no\.? ?|#
 _OF_THE_REPORT = re.compile(r"\b(?:wmr\w*|world manufacturing report|(?:the|this) report(?!s)|"
                             r"the (?:six |6 |ten |10 )?(?:trends|recommendations|challenges|"
                             r"new business models))\b", re.IGNORECASE)
-# A clause that sets the scene before the question proper ("If we in-source our technicians for a
-# servitised offering, what is the minimum wage?").
-_CONDITION = re.compile(r"(?:^|(?<=[.!?]\s))(?:if|when|once|assuming|suppose|supposing|should)\b"
-                        r"[^,.!?]{3,160},\s*(?=(?:what|which|how|who|where|when|is|are|do|does|"
-                        r"can|could|would|should)\b)", re.IGNORECASE)
-
-
-def main_clause(asking: str) -> str:
-    """The question without a condition that sets its scene (see _CONDITION)."""
-    return _CONDITION.sub("", asking)
-
-
 _FACT = re.compile(r"\W*(?:when|where|who|whom|whose|how many|how much)\b", re.IGNORECASE)
 NEARBY_MIN = 0.5  # an indexed passage this close to a question keeps it from reading as off-topic
 MEANING_MIN = 0.45  # a common noun this close in meaning to some chunk is covered, in other words
@@ -169,27 +155,22 @@ class Planner:
         return tuple(out)
 
     def absent(
-        self, question: str, kind: str, spans: Sequence[str] = (), described: str = ""
+        self, question: str, kind: str, spans: Sequence[str] = (), described: str = "",
+        places: Sequence[str] = (),
     ) -> tuple[str, ...]:
         """Terms the index never mentions and comes nowhere near in meaning.
 
         spans: the company's facts (products, places, size, figures): never terms.
-        described: the sentences in which the user describes their company; of those, only
-        codes and acronyms ("IEC 62443", "SAP"), named tools and practices and the names of
-        brands and programmes ("Tomra", "Siemens Xcelerator") count, not the words of the story.
+        described: the sentences in which the user describes their company (see
+        bot.answers.names.story_terms); places: the places the company is in.
         Of an overview or an off-topic question only names count (what a refusal can name).
         """
         question = letter_body(question)  # "Dear advisor, ... Kind regards, Marta"
         vocab = self.guard.vocabulary()
         terms = absent_terms(question, vocab, [*spans, described])
         if described:
-            story = absent_terms(described, vocab, spans)
-            terms += [(code, code) for code in map(code_core, (t[0] for t in story))
-                      if is_code(code)]
-            terms += [(name, name) for name in [*named_tools(described, vocab),
-                                                *named_practices(described, vocab)]]
-            if kind not in {"overview", "offtopic"}:  # "an Arburg machine", "Canyon's configurator"
-                terms += [(name, name) for name in story_names(described, story)]
+            terms += [(t, t) for t in story_terms(described, vocab, spans, places,
+                                                  names=kind not in {"overview", "offtopic"})]
         if kind in {"overview", "offtopic"}:  # the report as a whole; what a refusal names
             terms = [t for t in terms if any(ch.isupper() or ch.isdigit() for ch in t[0])]
         near = self.nearness or (lambda _: 0.0)
@@ -270,13 +251,14 @@ class Planner:
             kind = "offtopic"  # "What sample size do we need for a 95% confidence level?"
         spans = company_spans(question, own) + place_names(question)
         described = description_only(letter_body(question)) if own is not None else ""
-        absent = self.absent(question, kind, spans, described)
+        places = [*(own.places if own else ()), *place_names(question)]
+        absent = self.absent(question, kind, spans, described, places)
         if kind == "lookup" and not history and not any(_is_name(t) for t in absent):
             learnt = self.learnt.kind(own is not None, bool(models), vector, whole)
             if learnt != "overview" or (set(lists) <= GENERIC_LISTS and not _FACT.match(asking)):
                 kind = learnt or kind  # "who wrote it?" names a list; "when was it presented?"
         if kind == "overview" and not s.overview:  # read as one from its phrasing alone
-            named = tuple(t for t in self.absent(question, "lookup", spans, described)
+            named = tuple(t for t in self.absent(question, "lookup", spans, described, places)
                           if re.search(_ABOUT + re.escape(t), question, re.IGNORECASE))
             if named:  # "What does the report say about blockchain?" asks about blockchain
                 kind, absent = "lookup", named

@@ -32,8 +32,8 @@ _LEVER = re.compile(LEVER_CUES, re.IGNORECASE)
 _ACROSS = re.compile(ACROSS_CUES, re.IGNORECASE)
 _CANVAS_WORD = re.compile(r"\bcanvas\b", re.IGNORECASE)
 # "all nine blocks", or blocks in the plural with none named ("which building blocks ...")
-_ALL_BLOCKS = re.compile(r"\b(all|every|each)( the| of the)? (nine |9 )?blocks?\b|\bblocks\b",
-                         re.IGNORECASE)
+_EVERY_BLOCK = r"\b(all|every|each)( the| of the)? (nine |9 )?blocks?\b"
+_ALL_BLOCKS = re.compile(_EVERY_BLOCK + r"|\bblocks\b", re.IGNORECASE)
 ONE_REC = re.compile(RECOMMENDATION_REF, re.IGNORECASE)
 # "every business model type", "each trend": a quantified singular names the whole list.
 _QUANTIFIED = re.compile(
@@ -103,9 +103,11 @@ def lists_in(
     for block in blocks:
         if _ACROSS.search(text) or (not models and all_items):
             found.append(f"block:{block}")
-    if len(models) == 1 and not blocks and (_CANVAS_WORD.search(text) or _ALL_BLOCKS.search(text)):
+    every_block = re.search(_EVERY_BLOCK, text, re.IGNORECASE)  # "every block, incl. the partners"
+    if len(models) == 1 and (every_block or not blocks and (_CANVAS_WORD.search(text)
+                                                            or _ALL_BLOCKS.search(text))):
         found.append(f"canvas:{models[0]}")
-    if len(models) == 1 and (all_items or len(blocks) >= BLOCKS_LISTED):  # every bullet of each
+    elif len(models) == 1 and (all_items or len(blocks) >= BLOCKS_LISTED):  # every bullet of each
         found += [f"canvas:{models[0]}:{block}" for block in blocks]
     if len(models) > 1 and blocks and not _ACROSS.search(text):  # "revenue for data and digital"
         found += [f"canvas:{model}:{block}" for model in models for block in blocks]

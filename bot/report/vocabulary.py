@@ -236,9 +236,11 @@ ORDINALS = {
     "eighth": 8, "ninth": 9, "tenth": 10,
 }
 
-# One recommendation named by number or ordinal; groups: its number (either form) or ordinal.
+# One recommendation named by number or ordinal; groups: its number (either form) or ordinal:
+# "recommendation 8", "the 3rd recommendation", "the seventh rec"; not "each of the 10
+# recommendation", where a number without an ordinal's ending counts them.
 RECOMMENDATION_REF = (
-    r"\b(?:(?:recommendation|rec)\.?\s*(?:no\.?|number|#)?\s*(\d{1,2})|(\d{1,2})(?:st|nd|rd|th)?"
+    r"\b(?:(?:recommendation|rec)\.?\s*(?:no\.?|number|#)?\s*(\d{1,2})|(\d{1,2})(?:st|nd|rd|th)"
     r"\s+(?:recommendation|rec)\b|(" + "|".join(ORDINALS) + r")\s+(?:recommendation|rec)\b)\b"
 )
 
