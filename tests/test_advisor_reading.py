@@ -684,3 +684,12 @@ def test_a_brand_within_a_company_fact_is_a_term(advisor: Advisor) -> None:
                         "list for mass customisation?")
     assert any("Campagnolo" in t for t in brand.not_in_report)
     assert not any("Porto" in t for t in brand.not_in_report)
+
+
+def test_a_concept_anywhere_in_the_question_is_a_term(advisor: Advisor) -> None:
+    quantum = advisor.ask("Which of the six models benefits most from quantum computing?")
+    assert "quantum computing" in quantum.not_in_report
+    assert quantum.plan is not None and "models" in quantum.plan.lists
+    drafting = advisor.ask("I'm drafting a slide for our board. What is the skills lever of "
+                           "recommendation 7?")
+    assert drafting.not_in_report == ()  # no "I'm drafting", no "skills lever"

@@ -12,6 +12,7 @@ from bot.answers.company import asking_part
 from bot.answers.scope import Vocabulary
 from bot.answers.terms import (
     BREAK,
+    HEAD_NOUN,
     IGNORED,
     NUMBER_WORDS,
     RAW_WORD,
@@ -69,14 +70,16 @@ def unsaid_compounds(
     covered: Callable[[str], bool],
     statements_only: bool = False,
 ) -> list[str]:
-    """Compounds of two to four words that a question names as its topic (see _COMPOUND_SLOTS)
-    and the text never puts together, nor says in other words ("federated learning").
+    """Compounds of two to four words that a question names as its topic (see _COMPOUND_SLOTS),
+    or of two or three naming a concept anywhere (_concept_runs), that the text never puts
+    together, nor says in other words ("federated learning").
 
     statements_only: only the topics sentences open on ("A deposit refund scheme is what we
     have in mind"), for the sentences in which a user describes their company.
     """
     out = []
-    for run in _slot_runs(question, statements_only):
+    extra = [] if statements_only else _concept_runs(question)
+    for run in [*_slot_runs(question, statements_only), *extra]:
         while len(run) > 2 and re.search(r"(ed|ing)$", run[-1]):
             run = run[:-1]  # "synthetic data generated": the term ends before its participle
         words = [w for w in run if not set(tokenize(w)) <= IGNORED]
@@ -91,6 +94,15 @@ def unsaid_compounds(
         if closest(phrase) < COMPOUND_CLOSEST_MAX and not covered(phrase):
             out.append(phrase)
     return out
+
+
+def _concept_runs(text: str) -> list[list[str]]:
+    """Runs of two or three words anywhere in a text that end on a noun naming a concept or
+    practice ("quantum computing", "framework agreement", "vibration analytics": see
+    bot.answers.terms.HEAD_NOUN), with no word of the report's own wording or chat ("skills
+    lever") and no contraction ("I'm drafting")."""
+    return [run for _, run in word_runs(text) if 2 <= len(run) <= 3 and HEAD_NOUN.search(run[-1])
+            and not any(set(tokenize(w)) <= IGNORED or "'" in w or "’" in w for w in run)]
 
 
 def echoed_compounds(

@@ -56,7 +56,7 @@ def lower_sentence_starts(text: str) -> str:
     is a capital ("Weigh up" -> "weigh up"; "SAP" and "KfW" stay)."""
     return _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).lower(), text)
 # Word endings of the nouns that complete a term ("quantum computing", "blockchain technology").
-_HEAD_NOUN = re.compile(r"^[a-z]{3,}(ing|tion|sion|ment|ity|ics|ogy|ure|ism|ance|ence|ware)s?$")
+HEAD_NOUN = re.compile(r"^[a-z]{3,}(ing|tion|sion|ment|ity|ics|ogy|ure|ism|ance|ence|ware)s?$")
 _TOPIC_PREPOSITIONS = frozenset({"about", "on", "of", "regarding", "mention", "mentions", "using",
                                  "use", "with", "like", "via", "through", "into", "for"})
 FUZZY_CUTOFF = 0.86  # a misspelt word this close to a known one is known
@@ -212,7 +212,7 @@ def absent_terms(
             while end + 1 < len(run) and run[end + 1][:1].isupper():
                 end += 1
         if end + 1 < len(run) and run[end].islower():
-            if _HEAD_NOUN.search(run[end + 1]):
+            if HEAD_NOUN.search(run[end + 1]):
                 end += 1  # "quantum computing", "blockchain technology"
         if all(w.upper() in BUSINESS_SHORTHAND for w in run[start : end + 1]):
             continue  # "DACH", "MD": shorthand any description uses; "EU Machinery Regulation" is
