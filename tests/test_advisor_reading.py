@@ -693,3 +693,14 @@ def test_a_concept_anywhere_in_the_question_is_a_term(advisor: Advisor) -> None:
     drafting = advisor.ask("I'm drafting a slide for our board. What is the skills lever of "
                            "recommendation 7?")
     assert drafting.not_in_report == ()  # no "I'm drafting", no "skills lever"
+
+
+def test_a_bare_follow_up_about_the_downsides_asks_for_risks(advisor: Advisor) -> None:
+    history = turns("Why does business model innovation matter according to the report?",
+                    "The report gives reasons why it matters: competitive advantage, risk "
+                    "mitigation, market expansion and new income sources [1].")
+    for question in ("what about the cons?", "any drawbacks?"):
+        answer = advisor.ask(question, history=history)
+        assert not answer.refused, question
+        assert answer.plan is not None and answer.plan.kind == "risks", question
+        assert any("challenges" in s for s in cited(answer)), question

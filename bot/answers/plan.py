@@ -35,7 +35,7 @@ from bot.answers.company import (
 )
 from bot.answers.compounds import story_compounds
 from bot.answers.kinds import GENERIC_LISTS, KindExamples, decide, signals
-from bot.answers.learnt import CERTAIN, LIKELY, UNLIKELY, LearntKinds
+from bot.answers.learnt import CERTAIN, LEARNT_KIND, LIKELY, UNLIKELY, LearntKinds
 from bot.answers.names import (
     expansions,
     is_code,
@@ -257,6 +257,10 @@ class Planner:
             learnt = self.learnt.kind(own is not None, bool(models), vector, whole)
             if learnt != "overview" or (set(lists) <= GENERIC_LISTS and not _FACT.match(asking)):
                 kind = learnt or kind  # "who wrote it?" names a list; "when was it presented?"
+        elif kind == "lookup" and history and not absent and not blocks_in(question):
+            bare = self.embedder.embed_one(question)  # "what about the cons?" after a question
+            if self.learnt.likelihood("risks", bare, bare) >= LEARNT_KIND:
+                kind = "risks"
         if kind == "overview" and not s.overview:  # read as one from its phrasing alone
             named = tuple(t for t in self.absent(question, "lookup", spans, described, places)
                           if re.search(_ABOUT + re.escape(t), question, re.IGNORECASE))
