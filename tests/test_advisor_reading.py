@@ -704,3 +704,17 @@ def test_a_bare_follow_up_about_the_downsides_asks_for_risks(advisor: Advisor) -
         assert not answer.refused, question
         assert answer.plan is not None and answer.plan.kind == "risks", question
         assert any("challenges" in s for s in cited(answer)), question
+
+
+def test_a_declined_summary_the_report_name_and_contractions_ask_for_nothing_else(
+    advisor: Advisor,
+) -> None:
+    levers = advisor.ask("Please extract the skills line of all ten recommendations, numbered; "
+                         "nothing should be summarised away.")
+    assert levers.plan is not None and levers.plan.kind == "enumerate"
+    assert "levers:skills" in levers.plan.lists
+    names = advisor.ask("Who are the contributors of the World Manufacturing Report 2023? I'd "
+                        "like them all.")
+    assert names.plan is not None and names.plan.kind == "enumerate"
+    assert names.not_in_report == ()  # no "I'd"
+    assert "Contributors" in cited(names)

@@ -32,6 +32,9 @@ from bot.report.phrasings import (
 
 _ALL = re.compile(ALL_CUES, re.IGNORECASE)
 _OVERVIEW = re.compile(OVERVIEW_CUES, re.IGNORECASE)
+# A cue the user declines: "nothing should be summarised away", "don't summarise", "not a summary"
+_NEGATED = re.compile(r"\b(?:not|no|nothing|never|without|don['’]?t|do not|rather than|instead of)"
+                      r"(?:\s+[\w'’-]+){0,3}\s*$", re.IGNORECASE)
 _RISK = re.compile(RISK_CUES, re.IGNORECASE)
 _ADVICE = re.compile(ADVICE_CUES, re.IGNORECASE)
 _CANVAS = re.compile(CANVAS_CUES, re.IGNORECASE)
@@ -125,7 +128,8 @@ def signals(question: str, similarity: dict[str, float], whole: str = "") -> Sig
     the report whichever sentence says so, "need a number for our pitch")."""
     return Signals(
         all_items=bool(_ALL.search(question)),
-        overview=bool(_OVERVIEW.search(question)),
+        overview=any(not _NEGATED.search(question[: m.start()])
+                     for m in _OVERVIEW.finditer(question)),
         risk=bool(_RISK.search(question)),
         advice=bool(_ADVICE.search(question)),
         canvas=bool(_CANVAS.search(question)),

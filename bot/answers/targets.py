@@ -145,13 +145,17 @@ def choice_among(text: str, absent: Sequence[str]) -> bool:
     return False
 
 
+_REPORT_NAME = re.compile(r"\b(?:world manufacturing report|wmr)(?:\s*['’]?(?:20)?\d\d)?\b",
+                          re.IGNORECASE)
+
+
 def topical(text: str, known: Callable[[str], bool] | None = None) -> bool:
     """Whether a question names a topic beyond the report's lists and the words of asking.
 
     known: whether the index knows a word; a word it never uses ("why should we care") can
     narrow nothing down, so it is no topic.
     """
-    rest = text
+    rest = _REPORT_NAME.sub(" ", text)  # "the contributors of the World Manufacturing Report 2023"
     for pattern in (*_LISTS.values(), _LEVER):
         rest = pattern.sub(" ", rest)
     return any(t not in NOT_TOPIC and (known is None or known(t)) for t in tokenize(rest))

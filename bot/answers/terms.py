@@ -42,6 +42,8 @@ _QUANTITY = re.compile(r"^~?\d+(?:[.,]\d+)?[-–]\d+(?:[.,]\d+)?$|"  # "1-10", "
                        r"^~?\d+(?:[.,]\d+)?[-–]?(?:years?|words?|pages?|minutes?|hours?|days?|"
                        r"weeks?|months?|persons?|people|man|seats?|lines?|slides?|steps?|shifts?|"
                        r"points?|bullets?|chars?|characters?)(?:[-–]old|[-–]long)?$")
+_CONTRACTION = re.compile(  # "I'd", "we're": a pronoun and its verb, never a term
+    r"^(?:i|we|you|they|he|she|it|that|there|who|what)['’](?:d|ll|m|re|s|ve)$", re.IGNORECASE)
 NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten twelve twenty "
                           "dozens hundreds thousands several many few".split())
 PLACE_WORDS = (frozenset(DEMONYMS) | frozenset(DEMONYMS.values()) | COUNTRIES
@@ -129,8 +131,8 @@ def known(vocab: Vocabulary, word: str, topic_slot: bool = False, in_name: bool 
     still names the topic asked about.
     """
     tokens = tokenize(word)
-    if not tokens or _QUANTITY.match(word):
-        return True  # a stop word, or a quantity ("120-word", "9-year-old")
+    if not tokens or _QUANTITY.match(word) or _CONTRACTION.match(word):
+        return True  # a stop word, a quantity ("120-word", "9-year-old") or "I'd"
     bare = re.sub(r"['’]s$", "", word)
     everyday = COMMON_ZIPF if topic_slot else TOPIC_ZIPF
     coined = bare.count("-") >= 2  # "light-as-a-service": a term, however common its parts
