@@ -709,12 +709,13 @@ def test_a_bare_follow_up_about_the_downsides_asks_for_risks(advisor: Advisor) -
 def test_a_declined_summary_the_report_name_and_contractions_ask_for_nothing_else(
     advisor: Advisor,
 ) -> None:
-    levers = advisor.ask("Please extract the skills line of all ten recommendations, numbered; "
-                         "nothing should be summarised away.")
+    levers = advisor.ask("Give me the skills line of each of the ten recommendations, in the "
+                         "report's own wording; nothing should be summarised away.")
     assert levers.plan is not None and levers.plan.kind == "enumerate"
     assert "levers:skills" in levers.plan.lists
-    names = advisor.ask("Who are the contributors of the World Manufacturing Report 2023? I'd "
-                        "like them all.")
-    assert names.plan is not None and names.plan.kind == "enumerate"
+    who = advisor.ask("Who contributed to the WMR 2023?")
+    assert who.plan is not None and who.plan.kind == "enumerate"
+    assert "Contributors" in cited(who)
+    names = advisor.ask("We make tractors in Győr, 300 people, and I'd like the names of all the "
+                        "contributors.")
     assert names.not_in_report == ()  # no "I'd"
-    assert "Contributors" in cited(names)
