@@ -719,3 +719,12 @@ def test_a_declined_summary_the_report_name_and_contractions_ask_for_nothing_els
     names = advisor.ask("We make tractors in Győr, 300 people, and I'd like the names of all the "
                         "contributors.")
     assert names.not_in_report == ()  # no "I'd"
+
+
+def test_a_model_the_user_negates_is_not_named(advisor: Advisor) -> None:
+    history = turns("List the ten recommendations.", RECS_PROSE)
+    fit = advisor.ask("Which of these fit a 40-person joinery in Tartu? We sell through "
+                      "architects, no digital stuff at all so far.", history=history)
+    assert fit.plan is not None and fit.plan.models == ()
+    assert fit.plan.kind == "advise" and "recommendations" in fit.plan.lists
+    assert any("10 Key Recommendations" in s for s in cited(fit))

@@ -63,9 +63,18 @@ _RISKIER = re.compile(r"\b(risk\w*|safer|danger\w*|harder|easier|costl\w*|cheape
                       r"expensive|invest\w*)\b", re.IGNORECASE)
 
 
+# A model word the user negates: "no digital stuff yet", "we are not circular at all".
+_NEGATED = re.compile(r"\b(?:no|not|non|without)[\s-]+(?:[\w'’]+\s+)?$", re.IGNORECASE)
+
+
 def subjects_in(text: str) -> list[Subject]:
-    """The business models a text names, in the order it names them."""
-    found = [(m.start(), s) for s in SUBJECTS if (m := s.pattern.search(text))]
+    """The business models a text names (not those it negates), in the order it names them."""
+    found = []
+    for subject in SUBJECTS:
+        first = next((m for m in subject.pattern.finditer(text)
+                      if not _NEGATED.search(text[: m.start()])), None)
+        if first is not None:
+            found.append((first.start(), subject))
     return [s for _, s in sorted(found, key=lambda pair: pair[0])]
 
 
