@@ -728,3 +728,13 @@ def test_a_model_the_user_negates_is_not_named(advisor: Advisor) -> None:
     assert fit.plan is not None and fit.plan.models == ()
     assert fit.plan.kind == "advise" and "recommendations" in fit.plan.lists
     assert any("10 Key Recommendations" in s for s in cited(fit))
+
+
+def test_the_canvases_in_the_plural_with_one_model_ask_for_its_canvas(advisor: Advisor) -> None:
+    history = turns("What does the report recommend on localised manufacturing?",
+                    "Recommendation 8 asks manufacturers to prioritise localised manufacturing "
+                    "and strengthen core competencies [1].")
+    link = advisor.ask("Does that link to any of the canvases, e.g. the circular one?",
+                       history=history)
+    assert link.plan is not None and "canvas:circular" in link.plan.lists
+    assert "New Business Models > Circular Business Models > Key Partners" in cited(link)

@@ -30,7 +30,7 @@ from bot.types import SECTION_SEP, Plan
 _LISTS = {k: re.compile(p, re.IGNORECASE) for k, p in LIST_CUES.items()}
 _LEVER = re.compile(LEVER_CUES, re.IGNORECASE)
 _ACROSS = re.compile(ACROSS_CUES, re.IGNORECASE)
-_CANVAS_WORD = re.compile(r"\bcanvas\b", re.IGNORECASE)
+_CANVAS_WORD = re.compile(r"\bcanvas(?:es)?\b", re.IGNORECASE)
 # "all nine blocks", or blocks in the plural with none named ("which building blocks ...")
 _EVERY_BLOCK = r"\b(all|every|each)( the| of the)? (nine |9 )?blocks?\b"
 _ALL_BLOCKS = re.compile(_EVERY_BLOCK + r"|\bblocks\b", re.IGNORECASE)
