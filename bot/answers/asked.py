@@ -30,8 +30,9 @@ _ASKS_BEFORE = re.compile(
 )
 # "How does that fit with ...", "Where would these belong": the thing the sentence before named.
 _ASKS_FIT = re.compile(
-    r"\b(?:(?:how|where)\s+)?(?:does|do|would|could|can|will|might)\s+(?P<neutral>(?P<span>that|this|it|these|"
-    r"those))\s+(?:fit|count|belong|relate|tie in|apply|feature|appear|show up)\b",
+    r"\b(?:(?:how|where)\s+)?(?:does|do|would|could|can|will|might)\s+"
+    r"(?P<neutral>(?P<span>that|this|it|these|those))\s+"
+    r"(?:fit|count|belong|relate|tie in|apply|feature|appear|show up)\b",
     re.IGNORECASE,
 )
 _SPAN_END = re.compile(

@@ -190,8 +190,9 @@ def _places(question: str) -> list[tuple[str, bool]]:
             words = [match.group(1).split()[0].title()]  # "in portugal", typed in lower case
         name = " ".join(words)
         after = match.group(0).split()[0].lower()
-        if not name or name in _NOT_PLACES or (after == "from" and name.lower() not in _COUNTRIES
-                                               ) or _asked_again(name, question) or (
+        if not name or name in _NOT_PLACES or _asked_again(name, question):
+            continue
+        if (after == "from" and name.lower() not in _COUNTRIES) or (
             after == "at" and not _gazetteer_place(name, everyday=False)
         ):
             continue  # "from Fraunhofer", "at Bosch": organisations as often as places
