@@ -738,3 +738,10 @@ def test_the_canvases_in_the_plural_with_one_model_ask_for_its_canvas(advisor: A
                        history=history)
     assert link.plan is not None and "canvas:circular" in link.plan.lists
     assert "New Business Models > Circular Business Models > Key Partners" in cited(link)
+
+
+def test_a_summary_of_something_else_is_refused(advisor: Advisor) -> None:
+    rules = advisor.ask("Summarise the EU Machinery Regulation for our board in five bullets.")
+    assert rules.refused and "EU Machinery Regulation" in rules.not_in_report
+    post = advisor.ask("Summarise it for my LinkedIn post, 3 bullets.")
+    assert not post.refused and post.plan is not None and post.plan.kind == "overview"

@@ -49,6 +49,11 @@ def is_code(term: str) -> bool:
                and any(ch.isdigit() for ch in w) and w[:1].isupper()) for w in words)
 
 
+def is_name(term: str) -> bool:
+    """A proper name, acronym or designation ("Siemens", "GDPR", "COVID-19", "5G")."""
+    return any(ch.isupper() or ch.isdigit() for ch in term)
+
+
 def code_core(term: str) -> str:
     """A code without the lowercase words a story puts before it ("govt PLI" -> "PLI")."""
     words = term.split()

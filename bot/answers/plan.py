@@ -39,6 +39,7 @@ from bot.answers.learnt import CERTAIN, LEARNT_KIND, LIKELY, UNLIKELY, LearntKin
 from bot.answers.names import (
     expansions,
     is_code,
+    is_name,
     story_terms,
     unsaid_names,
 )
@@ -78,6 +79,7 @@ from bot.types import Company, Hit, Plan
 
 # The words before a term a question is about ("say about", "mention", "regarding").
 _ABOUT = r"\b(?:about|regarding|concerning|mentions?|covers?)\s+(?:[\w'’-]+\s+){0,3}"
+_SUMMARY_OF = r"\b(?:summari[sz]e|sum up|recap|(?:overview|gist|summary) of)\s+(?:the\s+|a\s+)?"
 _ABOUT_REPORT = re.compile(r"\b(report|wmr\w*|world manufacturing)\b", re.IGNORECASE)
 DOMAIN_MARGIN = 0.12  # a question this much closer to a domain outside the report is off-topic
 DOMAIN_MARGIN_NAMED = 0.1  # ...or this much, naming something the text never mentions
@@ -103,11 +105,6 @@ MEANING_MIN = 0.45  # a common noun this close in meaning to some chunk is cover
 # A later part of a question that points back at an earlier one ("how do I calculate it").
 _BACK_REFERENCE = re.compile(r"\b(it|its|them|they|their|this|that|these|those)\b", re.IGNORECASE)
 ITEM_LISTS = ("challenges", "why", "impact")  # lists whose items a question may name alone
-
-
-def _is_name(term: str) -> bool:
-    """A proper name, acronym or designation ("Siemens", "GDPR", "COVID-19", "5G")."""
-    return any(ch.isupper() or ch.isdigit() for ch in term)
 
 
 class Planner:
@@ -172,14 +169,14 @@ class Planner:
             terms += [(t, t) for t in story_terms(described, vocab, spans, places,
                                                   names=kind not in {"overview", "offtopic"})]
         if kind in {"overview", "offtopic"}:  # the report as a whole; what a refusal names
-            terms = [t for t in terms if any(ch.isupper() or ch.isdigit() for ch in t[0])]
+            terms = [t for t in terms if is_name(t[0])]
         near = self.nearness or (lambda _: 0.0)
 
         def covered(text: str) -> bool:  # some passage says it in other words
             return near(text) >= MEANING_MIN
 
         # a common noun may be a paraphrase; a name never is
-        found = [term for term, window in terms if _is_name(window) or not covered(window)]
+        found = [term for term, window in terms if is_name(window) or not covered(window)]
         found += expansions(question, [t for t in found if is_code(t)])
         if kind not in {"overview", "offtopic"}:
             def closest(phrase: str) -> float:  # the phrase index is embedded on first need
@@ -253,7 +250,7 @@ class Planner:
         described = description_only(letter_body(question)) if own is not None else ""
         places = [*(own.places if own else ()), *place_names(question)]
         absent = self.absent(question, kind, spans, described, places)
-        if kind == "lookup" and not history and not any(_is_name(t) for t in absent):
+        if kind == "lookup" and not history and not any(is_name(t) for t in absent):
             learnt = self.learnt.kind(own is not None, bool(models), vector, whole)
             if learnt != "overview" or (set(lists) <= GENERIC_LISTS and not _FACT.match(asking)):
                 kind = learnt or kind  # "who wrote it?" names a list; "when was it presented?"
@@ -266,6 +263,10 @@ class Planner:
                           if re.search(_ABOUT + re.escape(t), question, re.IGNORECASE))
             if named:  # "What does the report say about blockchain?" asks about blockchain
                 kind, absent = "lookup", named
+        elif kind == "overview" and not _OF_THE_REPORT.search(question) and any(
+            re.search(_SUMMARY_OF + re.escape(t), question, re.IGNORECASE) for t in absent
+        ):
+            kind = "offtopic"  # "summarise Gartner's 2023 Hype Cycle": another thing's summary
         names = [t for t in absent if t[:1].isupper()]
         if names and models:  # "European Digital Innovation Hub" names no digital model
             named = models_in(without(standalone, names))
