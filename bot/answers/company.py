@@ -180,6 +180,7 @@ def _places(question: str) -> list[tuple[str, bool]]:
     Fraunhofer" and "at Bosch" name organisations as often. A name the sentences that ask
     name again is no place unless the gazetteer knows it (_asked_again)."""
     out = []
+    asking = asking_part(question)
     for match in _PLACE.finditer(question):
         words = []
         for word in match.group(1).split():
@@ -190,7 +191,7 @@ def _places(question: str) -> list[tuple[str, bool]]:
             words = [match.group(1).split()[0].title()]  # "in portugal", typed in lower case
         name = " ".join(words)
         after = match.group(0).split()[0].lower()
-        if not name or name in _NOT_PLACES or _asked_again(name, question):
+        if not name or name in _NOT_PLACES or _asked_again(name, question, asking):
             continue
         if (after == "from" and name.lower() not in _COUNTRIES) or (
             after == "at" and not _gazetteer_place(name, everyday=False)
@@ -209,11 +210,10 @@ def _gazetteer_place(name: str, everyday: bool = True) -> bool:
     return is_place(name, whole=True) and (everyday or not common_word(name.lower(), TOPIC_ZIPF))
 
 
-def _asked_again(name: str, question: str) -> bool:
-    """Whether a name after "in" is a thing the sentences that ask name again, and no place the
-    gazetteer knows ("we track every order in Salesforce. Does it say anything about
-    Salesforce?")."""
-    asking = asking_part(question)
+def _asked_again(name: str, question: str, asking: str) -> bool:
+    """Whether a name after "in" is a thing the sentences that ask (`asking`, the question's
+    asking_part) name again, and no place the gazetteer knows ("we track every order in
+    Salesforce. Does it say anything about Salesforce?")."""
     return asking != question and re.search(rf"\b{re.escape(name)}\b", asking) is not None and (
         not _gazetteer_place(name))
 

@@ -87,13 +87,22 @@ def unsaid_compounds(
             continue  # "with two clients": a quantity, not a term
         if not words or not 2 <= len(run) <= 4 or any(_is_named(w) for w in run):
             continue  # names are terms word by word (absent_terms)
-        tokens = tokenize(" ".join(run))
-        if len(tokens) < 2 or vocab.together([spelt(vocab, t) for t in tokens]):
-            continue
         phrase = " ".join(run)
-        if closest(phrase) < COMPOUND_CLOSEST_MAX and not covered(phrase):
+        if _unsaid(phrase, vocab, closest, covered):
             out.append(phrase)
     return out
+
+
+def _unsaid(
+    phrase: str, vocab: Vocabulary, closest: Callable[[str], float],
+    covered: Callable[[str], bool],
+) -> bool:
+    """Whether a phrase of two or more words is one the text never puts together (a misspelt
+    word read as the word meant), comes no closer than COMPOUND_CLOSEST_MAX to any of its
+    phrases, and no passage says in other words."""
+    tokens = tokenize(phrase)
+    return len(tokens) >= 2 and not vocab.together([spelt(vocab, t) for t in tokens]) and (
+        closest(phrase) < COMPOUND_CLOSEST_MAX and not covered(phrase))
 
 
 def _concept_runs(text: str) -> list[list[str]]:
@@ -125,13 +134,10 @@ def echoed_compounds(
                 if f" {phrase.lower()} " not in f" {said} " or any(
                     phrase.lower() in o.lower() for o in out):
                     continue
-                tokens = tokenize(phrase)
-                if (len(tokens) < 2 or set(tokens) <= IGNORED or words[0][:1].isdigit()
-                        or words[0].lower() in NUMBER_WORDS):
+                if set(tokenize(phrase)) <= IGNORED or words[0][:1].isdigit() or (
+                        words[0].lower() in NUMBER_WORDS):
                     continue
-                if vocab.together([spelt(vocab, t) for t in tokens]):
-                    continue
-                if closest(phrase) < COMPOUND_CLOSEST_MAX and not covered(phrase):
+                if _unsaid(phrase, vocab, closest, covered):
                     out.append(phrase)
     return out
 

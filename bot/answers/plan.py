@@ -246,9 +246,10 @@ class Planner:
             question, standalone, asking, vector
         ):
             kind = "offtopic"  # "What sample size do we need for a 95% confidence level?"
-        spans = company_spans(question, own) + place_names(question)
+        named_places = place_names(question)
+        spans = company_spans(question, own) + named_places
         described = description_only(letter_body(question)) if own is not None else ""
-        places = [*(own.places if own else ()), *place_names(question)]
+        places = [*(own.places if own else ()), *named_places]
         absent = self.absent(question, kind, spans, described, places)
         if kind == "lookup" and not history and not any(is_name(t) for t in absent):
             learnt = self.learnt.kind(own is not None, bool(models), vector, whole)
