@@ -745,3 +745,17 @@ def test_a_summary_of_something_else_is_refused(advisor: Advisor) -> None:
     assert rules.refused and "EU Machinery Regulation" in rules.not_in_report
     post = advisor.ask("Summarise it for my LinkedIn post, 3 bullets.")
     assert not post.refused and post.plan is not None and post.plan.kind == "overview"
+
+
+def test_a_switch_of_model_keeps_the_block_asked_before_a_recommendation_named_since(
+    advisor: Advisor,
+) -> None:
+    history = turns("Which activities matter most in a data-driven model for a 40-person "
+                    "maker of dosing pumps?",
+                    "The data-driven canvas lists collecting and analysing operating data as key "
+                    "activities. Recommendation 6 adds that data sharing needs trust.")
+    answer = advisor.ask("ok, and the same for the circular model please", history=history)
+    grounded(answer)
+    assert answer.plan.models == ("circular",)
+    assert answer.plan.blocks == ("key_activities",)
+    assert "New Business Models > Circular Business Models > Key Activities" in cited(answer)

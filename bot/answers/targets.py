@@ -226,7 +226,7 @@ def carried_targets(question: str, history: Sequence[Turn]) -> list[str]:
         ):
             out.append(match.group(0))
             need_rec = False
-        if not (need_model or need_rec):
+        if not (need_model or need_block or need_rec):
             break
     return out
 
