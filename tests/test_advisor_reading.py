@@ -5,6 +5,7 @@ embedding model."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from bot import Advisor
 from bot.answers.company import asking_part, extract_company
 from bot.answers.learnt import CERTAIN
 from bot.answers.names import code_core, expansions, is_place, named_practices, named_tools
+from bot.answers.targets import recommendations_in
 from bot.answers.terms import foreign_word
 from bot.index.embedding import Embedder
 from bot.index.store import cached_words
@@ -759,3 +761,49 @@ def test_a_switch_of_model_keeps_the_block_asked_before_a_recommendation_named_s
     assert answer.plan.models == ("circular",)
     assert answer.plan.blocks == ("key_activities",)
     assert "New Business Models > Circular Business Models > Key Activities" in cited(answer)
+
+
+def test_a_lever_asked_after_advice_is_that_lever_of_the_recommendations_it_named(
+    advisor: Advisor,
+) -> None:
+    question = "We build packaging lines in Porto, 90 staff. Is a data-driven model right for us?"
+    first = advisor.ask(question)
+    named = recommendations_in(first.text)
+    assert len(named) > 1
+    answer = advisor.ask("and on the technology side?", history=turns(question, first.text))
+    grounded(answer)
+    assert set(answer.plan.lists) == {"levers:technology", *named}
+    numbers = sorted(int(key.split(":")[1]) for key in named)
+    assert f"technology lever of recommendations {', '.join(map(str, numbers[:-1]))}" in (
+        answer.text)
+    assert all(any(s.startswith(f"10 Key Recommendations > {n}.") for s in cited(answer))
+               for n in numbers)
+
+
+def test_the_same_question_for_another_model_asks_the_earlier_question_of_it(
+    advisor: Advisor,
+) -> None:
+    question = "We refurbish forklifts in Ghent, 70 people. Could a servitised model work for us?"
+    first = advisor.ask(question)
+    answer = advisor.ask("could you do that again for the circular model?",
+                         history=turns(question, first.text))
+    grounded(answer)
+    assert answer.plan.kind == "advise" and answer.plan.models == ("circular",)
+    assert "Circular Business Models" in answer.text.split("\n", 1)[0]
+    circular = "New Business Models > Circular Business Models"
+    assert any(s.startswith(circular) for s in cited(answer))
+    assert any(s.startswith("10 Key Recommendations > ") for s in cited(answer))
+
+
+def test_advice_on_a_model_asked_about_says_when_another_fits_more_closely(
+    advisor: Advisor,
+) -> None:
+    answer = advisor.ask("We sell pay-per-use packaging machines with maintenance included, 80 "
+                         "staff in Porto. Is a digital business model right for us?")
+    grounded(answer)
+    first = answer.text.split("\n", 1)[0]
+    asked = re.search(r"\*\*Digital Business Models\*\* canvas you asked about fits at (\d+)%",
+                      first)
+    closer = re.search(r"canvas fits your description more closely \((\d+)%\)", first)
+    assert asked and closer and int(closer.group(1)) > int(asked.group(1))
+    assert "close behind" not in first

@@ -111,9 +111,15 @@ def _who(plan: Plan) -> str:
 
 def _fit_line(plan: Plan, fit: Fit, ranking: Sequence[ArchetypeScore], text: str) -> list[str]:
     best = ranking[0]
-    line = (f"{_who(plan)}, the report's closest fit is the **{_title(fit, best.name)}** "
-            f"canvas ({best.score:.0%} of the fit)")
-    if len(ranking) > 1 and ranking[1].score >= CLOSE_FIT * best.score:
+    top = max(ranking, key=lambda a: a.score)
+    if top.name != best.name:  # the model asked about is not the one that fits best
+        line = (f"{_who(plan)}, the **{_title(fit, best.name)}** canvas you asked about fits at "
+                f"{best.score:.0%}; the **{_title(fit, top.name)}** canvas fits your description "
+                f"more closely ({top.score:.0%})")
+    else:
+        line = (f"{_who(plan)}, the report's closest fit is the **{_title(fit, best.name)}** "
+                f"canvas ({best.score:.0%} of the fit)")
+    if top.name == best.name and len(ranking) > 1 and ranking[1].score >= CLOSE_FIT * best.score:
         line += f", with **{_title(fit, ranking[1].name)}** close behind ({ranking[1].score:.0%})"
     words = matched_words(text, best.name)
     if words:

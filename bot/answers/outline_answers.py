@@ -78,7 +78,13 @@ def _of_recommendations(named: NamedList, numbers: tuple[str, ...]) -> NamedList
     if named.key != "recommendations" and not named.key.startswith("levers:"):
         return named
     entries = tuple(e for e in named.entries if (e.label or e.text).startswith(numbers))
-    return replace(named, entries=entries) if entries else named
+    if not entries or len(entries) == len(named.entries):
+        return named
+    which = sorted((n.strip(". ") for n in numbers), key=int)
+    names = " and ".join([", ".join(which[:-1]), which[-1]] if len(which) > 1 else which)
+    title = named.title.replace("each recommendation", f"recommendation{'s' * (len(which) > 1)} "
+                                f"{names}")  # "The policy lever of recommendations 4 and 7"
+    return replace(named, entries=entries, title=title)
 
 
 def _with_levers(
@@ -157,7 +163,8 @@ def enumerate_lists(
         size += len(block)
     if not parts:
         return "", []
-    lead = "Everything the report lists on this:" if len(parts) > 1 else "The report's full list:"
+    lead = ("Everything the report lists on this:" if len(parts) > 1 else
+            "From the report:" if numbers else "The report's full list:")
     return f"{lead}\n\n" + "\n\n".join(parts), pack.hits
 
 

@@ -351,10 +351,34 @@ def brevity(question: str, history: Sequence[Turn]) -> int:
 
 def restated(question: str, history: Sequence[Turn]) -> tuple[str, list[Turn]] | None:
     """For "shorter pls" or "summarise that": the last question asked, with the turns before
-    it; None for any other question."""
+    it; for "the same for the circular model": the last question that named a business model,
+    about the one named now; None for any other question."""
+    if _SAME.search(question):
+        return _swapped(question, history)
     if not _FORMAT.search(question) or _FILLER.sub(" ", _FORMAT.sub(" ", question)).split():
         return None
     for i in range(len(history) - 1, -1, -1):
         if history[i].get("role") == "user":
             return history[i].get("content", ""), list(history[:i])
+    return None
+
+
+# "the same for the circular one", "same question about AI", "do that again for data-driven"
+_SAME = re.compile(r"\bsame\s+(?:question\s+|thing\s+|again\s+)?(?:for|about|with|on|but)\b|"
+                   r"\b(?:do|repeat|ask)\s+(?:that|this|it)\s+(?:again\s+)?for\b", re.IGNORECASE)
+
+
+def _swapped(question: str, history: Sequence[Turn]) -> tuple[str, list[Turn]] | None:
+    """The last user turn that named one business model, with the one model the question
+    names in its place, and the turns before it; None unless the two differ."""
+    named = subjects_in(question)
+    if len(named) != 1:
+        return None
+    for i in range(len(history) - 1, -1, -1):
+        text = history[i].get("content", "")
+        if history[i].get("role") != "user" or not (earlier := subjects_in(text)):
+            continue
+        if len(earlier) == 1 and earlier[0].key != named[0].key:
+            return earlier[0].pattern.sub(named[0].label, text), list(history[:i])
+        return None
     return None

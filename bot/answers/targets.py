@@ -47,6 +47,8 @@ _SEVERAL_RECS = re.compile(  # "recs 1, 4 and 7", "recommendations 3/6/9"
 )
 _COMPARE_CUE = re.compile(COMPARE, re.IGNORECASE)
 _KNOWN_LISTS = frozenset(list_keys())
+_LEVER_LISTS = ("levers:skills", "levers:technology", "levers:policy")
+_A_RECOMMENDATION = re.compile(r"\brec(?:ommendation)?s?\b", re.IGNORECASE)
 _THOSE = re.compile(r"\b(those|these|them|they|of the list|on the list|in the list)\b",
                     re.IGNORECASE)
 # The lists a follow-up may point into, as words that name them again.
@@ -228,6 +230,16 @@ def carried_targets(question: str, history: Sequence[Turn]) -> list[str]:
             need_rec = False
         if not (need_model or need_block or need_rec):
             break
+    lever = next((k[7:] for k in _LEVER_LISTS if _LISTS[k].search(question)), None)
+    if lever and not _A_RECOMMENDATION.search(question):
+        # "and the policy side?" after an answer that named several recommendations: that lever
+        # of each of them (not "the technology lever of that recommendation")
+        answer = next((t.get("content", "") for t in reversed(history)
+                       if t.get("role") == "assistant"), "")
+        numbers = [key.split(":")[1] for key in recommendations_in(answer)]
+        if len(numbers) > 1:
+            out.append(f"the {lever} levers of recommendations {', '.join(numbers[:-1])} and "
+                       f"{numbers[-1]}")
     return out
 
 
