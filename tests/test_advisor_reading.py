@@ -807,3 +807,18 @@ def test_advice_on_a_model_asked_about_says_when_another_fits_more_closely(
     closer = re.search(r"canvas fits your description more closely \((\d+)%\)", first)
     assert asked and closer and int(closer.group(1)) > int(asked.group(1))
     assert "close behind" not in first
+
+
+def test_which_one_after_a_list_points_into_that_list(advisor: Advisor) -> None:
+    trends = advisor.ask("what trends does the report describe?")
+    answer = advisor.ask("which one is most relevant for a small foundry?",
+                         history=turns("what trends does the report describe?", trends.text))
+    grounded(answer)
+    assert answer.plan.kind == "enumerate" and answer.plan.lists == ("trends",)
+    assert len([s for s in cited(answer) if s.startswith(
+        "Manufacturing Business Model Innovation Trends > ")]) == 6
+    challenges = advisor.ask("What challenges does the report name?")
+    toughest = advisor.ask("which is the toughest?", history=turns(
+        "What challenges does the report name?", challenges.text))
+    grounded(toughest)
+    assert "challenges" in toughest.plan.lists and "Skills gaps" in toughest.text

@@ -36,13 +36,7 @@ from bot.answers.company import (
 from bot.answers.compounds import story_compounds
 from bot.answers.kinds import GENERIC_LISTS, KindExamples, decide, signals
 from bot.answers.learnt import CERTAIN, LEARNT_KIND, LIKELY, UNLIKELY, LearntKinds
-from bot.answers.names import (
-    expansions,
-    is_code,
-    is_name,
-    story_terms,
-    unsaid_names,
-)
+from bot.answers.names import expansions, is_code, is_name, story_terms, unsaid_names
 from bot.answers.phrases import PhraseIndex
 from bot.answers.rewrite import (
     Turn,
@@ -61,16 +55,12 @@ from bot.answers.targets import (
     lists_in,
     models_in,
     names_an_item,
+    pointed_list,
     recommendation_by_topic,
     recommendations_in,
     topical,
 )
-from bot.answers.terms import (
-    absent_terms,
-    clauses,
-    common_word,
-    without,
-)
+from bot.answers.terms import absent_terms, clauses, common_word, without
 from bot.index.embedding import Embedder
 from bot.index.lexical import tokenize
 from bot.index.vector_table import stored_vectors
@@ -226,7 +216,8 @@ class Planner:
             decide, s, off_topic=intent, compared=bool(comparison(standalone)),
             has_company=own is not None, context=company is not None or bool(models),
             lists=lists, models=models, blocks=blocks,
-            topical=topical(standalone, self.guard.vocabulary().knows_closely),
+            topical=topical(standalone, self.guard.vocabulary().knows_closely) and not (
+                pointed_list(question, history)),  # "which one matters most?" after the trends
         )
         kind = read()
         whole = vector if asking == question else self.embedder.embed_one(question)

@@ -49,8 +49,9 @@ _COMPARE_CUE = re.compile(COMPARE, re.IGNORECASE)
 _KNOWN_LISTS = frozenset(list_keys())
 _LEVER_LISTS = ("levers:skills", "levers:technology", "levers:policy")
 _A_RECOMMENDATION = re.compile(r"\brec(?:ommendation)?s?\b", re.IGNORECASE)
-_THOSE = re.compile(r"\b(those|these|them|they|of the list|on the list|in the list)\b",
-                    re.IGNORECASE)
+_THOSE = re.compile(r"\b(those|these|them|they|of the list|on the list|in the list)\b|"
+                    r"\bwhich(\s+ones?)?\s+(is|are|would|should|will|could|matters?|fits?|"
+                    r"suits?)\b|\bwhich\s+ones?\b", re.IGNORECASE)  # "which is the hardest?"
 # The lists a follow-up may point into, as words that name them again.
 _CARRIED_LISTS = {
     "challenges": "the challenges of business model innovation",
@@ -177,6 +178,17 @@ def recommendation_numbers(keys: Sequence[str]) -> list[int]:
     return [int(k.split(":")[1]) for k in keys if k.startswith("recommendation:")]
 
 
+def pointed_list(question: str, history: Sequence[Turn]) -> str | None:
+    """The list of the last question that a follow-up naming no list, model or block of its own
+    points into ("which of those would hit a family firm hardest?", "which one matters most?"
+    after the six trends), or None."""
+    if models_in(question) or blocks_in(question) or any(
+            p.search(question) for p in _LISTS.values()) or not _THOSE.search(question):
+        return None
+    asked = next((t.get("content", "") for t in reversed(history) if t.get("role") == "user"), "")
+    return next((k for k in _CARRIED_LISTS if _LISTS[k].search(asked)), None)
+
+
 def carried_targets(question: str, history: Sequence[Turn]) -> list[str]:
     """What a follow-up leaves out and the last turns named: a model, a block, a recommendation,
     or the list (the contributors among them) a follow-up that names none points into."""
@@ -189,13 +201,8 @@ def carried_targets(question: str, history: Sequence[Turn]) -> list[str]:
     names_none = need_model and need_block and not any(p.search(question) for p in _LISTS.values())
     if names_none and _LISTS["contributors"].search(last):  # "any other nordic institutions?"
         out.append("contributors")
-    elif names_none and _THOSE.search(question):  # "which of those would hit a family firm
-        # hardest?": the list the last question named
-        asked = next((t.get("content", "") for t in reversed(history) if t.get("role") == "user"),
-                     "")
-        listed = next((k for k in _CARRIED_LISTS if _LISTS[k].search(asked)), None)
-        if listed is not None:
-            out.append(_CARRIED_LISTS[listed])
+    elif names_none and (listed := pointed_list(question, history)) is not None:
+        out.append(_CARRIED_LISTS[listed])
     last_user = next((t.get("content", "") for t in reversed(history)  # the last that named
                       if t.get("role") == "user" and models_in(t.get("content", ""))), "")  # one
     if need_model and len(found := models_in(last_user)) > 1 and (
