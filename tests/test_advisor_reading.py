@@ -822,3 +822,13 @@ def test_which_one_after_a_list_points_into_that_list(advisor: Advisor) -> None:
         "What challenges does the report name?", challenges.text))
     grounded(toughest)
     assert "challenges" in toughest.plan.lists and "Skills gaps" in toughest.text
+
+
+def test_recommendations_asked_for_a_model_are_those_closest_to_it(advisor: Advisor) -> None:
+    answer = advisor.ask("Which of the recommendations suit a mass-customisation business model "
+                         "best?")
+    grounded(answer)
+    recs = [s for s in cited(answer) if s.startswith("10 Key Recommendations > ")]
+    assert len(recs) == 3 and any(s.startswith("10 Key Recommendations > 3. ") for s in recs)
+    assert answer.text.startswith("The recommendations closest in meaning to the "
+                                  "mass-customisation business model")

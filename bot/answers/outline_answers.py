@@ -82,8 +82,9 @@ def _of_recommendations(named: NamedList, numbers: tuple[str, ...]) -> NamedList
         return named
     which = sorted((n.strip(". ") for n in numbers), key=int)
     names = " and ".join([", ".join(which[:-1]), which[-1]] if len(which) > 1 else which)
-    title = named.title.replace("each recommendation", f"recommendation{'s' * (len(which) > 1)} "
-                                f"{names}")  # "The policy lever of recommendations 4 and 7"
+    several = f"recommendation{'s' * (len(which) > 1)} {names}"
+    title = (several.capitalize() if named.key == "recommendations"  # "Recommendations 4 and 7"
+             else named.title.replace("each recommendation", several))  # "The policy lever of"
     return replace(named, entries=entries, title=title)
 
 

@@ -51,6 +51,7 @@ FALLBACK = "evidence-fallback"
 COMPARISON_HITS_PER_SIDE = 2
 DIRECT_HITS = 2  # retrieved passages added under advice and risks when not already quoted
 _MARK = re.compile(r"\[(\d+)\]")
+RECOMMENDATIONS_FOR_MODELS = 3  # recommendations given for "which recommendations fit model X?"
 
 
 @dataclass(frozen=True)
@@ -148,11 +149,32 @@ class Answerer:
             found = enumerate_lists(outline, ["contributors"], question)  # "who is from Italy?"
         elif plan.kind == "overview":
             found = overview(outline) if outline.has_report() else generic_overview(outline)
+        elif _for_models(plan) and self._fit and outline.has_report():
+            found = self._fitting_recommendations(plan, outline, question)
         elif plan.kind in {"advise", "canvas", "risks"} and self._fit and outline.has_report():
             compose_kind = risks if plan.kind == "risks" else advise
             found = compose_kind(plan, question, self._fit(), outline, hits)
             found = self._most_direct(plan, *found, hits)
         return found if found[0] else None
+
+    def _fitting_recommendations(
+        self, plan: Plan, outline: Outline, question: str
+    ) -> tuple[str, list[Hit]]:
+        """The recommendations closest in meaning to the business models a look-up names
+        ("which recommendations fit the circular model?"), with the levers it asks for."""
+        fit = self._fit() if self._fit else None
+        if fit is None:
+            return "", []
+        fitting = fit.recommendations(fit.embedder.embed_one(plan.question), plan.models,
+                                      RECOMMENDATIONS_FOR_MODELS)
+        keys = [k for k in plan.lists if k == "recommendations" or k.startswith("levers:")]
+        text, cited = enumerate_lists(
+            outline, [*keys, *(f"recommendation:{r.number}" for r in fitting)], question)
+        models = " and ".join(plan.models)
+        lead = (f"The recommendations closest in meaning to the {models} business model"
+                f"{'s' * (len(plan.models) > 1)} (the report gives its ten recommendations for "
+                "manufacturing as a whole, not per model):")
+        return text.replace("From the report:", lead, 1), cited
 
     def _most_direct(
         self, plan: Plan, text: str, cited: list[Hit], hits: Sequence[Hit]
@@ -356,3 +378,15 @@ def _not_mentioned(terms: Sequence[str]) -> str:
 def _pieces(text: str) -> Iterator[str]:
     """Evidence text in line-sized pieces, so streaming UIs show it progressively."""
     yield from text.splitlines(keepends=True)
+
+
+def _for_models(plan: Plan) -> bool:
+    """Whether a look-up asks which recommendations (or which of their levers) go with the
+    business models it names as models ("... fit the circular model?", not "every
+    recommendation that mentions AI"), and names no recommendation by number."""
+    return plan.kind == "lookup" and bool(plan.models) and not recommendation_numbers(
+        plan.lists) and any(k == "recommendations" or k.startswith("levers:") for k in plan.lists
+                            ) and bool(_AS_MODEL.search(plan.question))
+
+
+_AS_MODEL = re.compile(r"\b(?:models?|canvas(?:es)?|archetypes?)\b", re.IGNORECASE)
