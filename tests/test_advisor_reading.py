@@ -832,3 +832,12 @@ def test_recommendations_asked_for_a_model_are_those_closest_to_it(advisor: Advi
     assert len(recs) == 3 and any(s.startswith("10 Key Recommendations > 3. ") for s in recs)
     assert answer.text.startswith("The recommendations closest in meaning to the "
                                   "mass-customisation business model")
+
+
+def test_a_reference_by_one_is_no_term(advisor: Advisor) -> None:
+    trends = advisor.ask("what trends does the report describe?")
+    history = turns("what trends does the report describe?", trends.text)
+    for question in ("which skills go with the final one?", "and what about the digital one?"):
+        answer = advisor.ask(question, history=history)
+        grounded(answer)
+        assert answer.plan.not_in_report == (), question

@@ -87,6 +87,8 @@ def unsaid_compounds(
             continue  # "with two clients": a quantity, not a term
         if not words or not 2 <= len(run) <= 4 or any(_is_named(w) for w in run):
             continue  # names are terms word by word (absent_terms)
+        if run[-1].lower() in {"one", "ones"}:
+            continue  # "the last one", "the cheaper one": a reference, not a term
         phrase = " ".join(run)
         if _unsaid(phrase, vocab, closest, covered):
             out.append(phrase)
