@@ -841,3 +841,19 @@ def test_a_reference_by_one_is_no_term(advisor: Advisor) -> None:
         answer = advisor.ask(question, history=history)
         grounded(answer)
         assert answer.plan.not_in_report == (), question
+
+
+def test_a_question_that_says_what_it_is_about_is_no_overview(advisor: Advisor) -> None:
+    local = advisor.ask("What is the report's view on local production?")
+    grounded(local)
+    assert local.plan.kind == "lookup"
+    assert any(s.startswith("10 Key Recommendations > 8. ") for s in cited(local))
+    carbon = advisor.ask("Does the report discuss anything about carbon accounting?")
+    assert carbon.plan.kind != "overview" and "carbon accounting" in carbon.plan.not_in_report
+
+
+def test_leading_there_something_and_explain_are_no_part_of_a_term(advisor: Advisor) -> None:
+    swarm = advisor.ask("Is there something on swarm robotics in the report?")
+    assert swarm.plan.not_in_report == ("swarm robotics",)
+    edge = advisor.ask("Does the report explain edge computing?")
+    assert edge.plan.not_in_report == ("edge computing",)

@@ -47,7 +47,8 @@ _MODAL_SUBJECT = re.compile(
 # "with edge computing", "treat customer lifetime value"); not "for", which names an audience
 # ("for our management board") more often than a topic.
 _COMPOUND_SLOTS = frozenset({
-    "about", "on", "regarding", "mention", "mentions", "discuss", "discusses", "using", "use",
+    "about", "on", "regarding", "mention", "mentions", "discuss", "discusses", "explain",
+    "explains", "cover", "covers", "address", "addresses", "using", "use",
     "uses", "with", "via", "through", "into", "like", "treat", "treats", "handle", "handles",
     "adopt", "adopting", "selling", "sell", "offering", "offer", "building", "introducing",
     "introduce", "track", "tracking", "measure", "measuring", "implement", "implementing",
@@ -56,8 +57,10 @@ _COMPOUND_SLOTS = frozenset({
 # ...of which these name the topic itself, which may come after an article ("with a customer
 # advisory board", "discuss the annual maintenance contract model"; not "on the policy side").
 _TOPIC_SLOTS = frozenset({"about", "regarding", "mention", "mentions", "discuss", "discusses",
+                          "explain", "explains", "cover", "covers", "address", "addresses",
                           "with", "like"})
-_DETERMINERS = frozenset({"the", "a", "an", "any", "some", "this", "that", "these", "those"})
+_DETERMINERS = frozenset({"the", "a", "an", "any", "some", "this", "that", "these", "those",
+                          "anything", "something", "everything"})  # "mention anything useful"
 _RUN_ENDS = frozenset({"across", "between", "among", "within", "without", "over", "under", "per",
                        "versus", "vs", "instead"})
 COMPOUND_CLOSEST_MAX = 0.7  # ...and a compound named there must come no closer than this

@@ -153,6 +153,7 @@ def decide(
     models: tuple[str, ...],
     blocks: tuple[str, ...],
     topical: bool = False,
+    about: bool = False,
     context: bool = False,
     indexed_nearby: bool = False,
 ) -> str:
@@ -165,6 +166,8 @@ def decide(
     the question, so phrasing like an off-topic request is not enough to refuse it.
     topical: the question names a topic beyond the list it mentions ("what recommendations
     does the report give on localisation?"), so it is a look-up rather than the whole list.
+    about: the question says what it is about ("what does the report say about cybersecurity?",
+    "how does it define servitisation?"), so its likeness to overview phrasings is no overview.
     """
     report_lists = tuple(k for k in lists if not k.startswith("recommendation:"))
     kind, best = s.closest()
@@ -188,7 +191,7 @@ def decide(
         k.startswith("canvas:") for k in report_lists))
     if s.overview and not one_model and (not report_lists or generic or s.whole_report):
         return "overview"
-    if generic and not one_model and kind == "overview" and best >= SIMILAR_MIN and (
+    if generic and not (one_model or about) and kind == "overview" and best >= SIMILAR_MIN and (
         best - s.similarity.get("enumerate", 0.0) >= MARGIN
     ):
         return "overview"
@@ -219,7 +222,8 @@ def decide(
     if kind in {"overview", "advise", "risks", "enumerate"} and best >= SIMILAR_MIN and (
         best - lookup >= MARGIN
     ):
-        if (kind == "enumerate" and not report_lists) or (kind == "overview" and one_model):
+        if (kind == "enumerate" and not report_lists) or (kind == "overview" and (
+                one_model or about)):  # "what does the report say about cybersecurity?"
             return "lookup"
         if kind == "advise" and not has_company:
             return "lookup"

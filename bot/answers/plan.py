@@ -49,6 +49,7 @@ from bot.answers.scope import ScopeCheck, ScopeGuard, off_topic_intent, other_ed
 from bot.answers.subjects import comparison
 from bot.answers.targets import (
     ONE_REC,
+    asks_about,
     blocks_in,
     carried_targets,
     choice_among,
@@ -212,12 +213,14 @@ class Planner:
         lists += recommendation_by_topic(self.outline, standalone)
         lists += self.named_items(standalone, lists)
         intent = self._off_topic_intent(asking)  # a company may sell recipes
+        names_topic = topical(standalone, self.guard.vocabulary().knows_closely)
+        about = asks_about(standalone, self.guard.vocabulary().knows_closely)
         read = partial(
             decide, s, off_topic=intent, compared=bool(comparison(standalone)),
             has_company=own is not None, context=company is not None or bool(models),
             lists=lists, models=models, blocks=blocks,
-            topical=topical(standalone, self.guard.vocabulary().knows_closely) and not (
-                pointed_list(question, history)),  # "which one matters most?" after the trends
+            topical=names_topic and not pointed_list(question, history),  # "which one matters
+            about=about,  # most?" after the trends points into them
         )
         kind = read()
         whole = vector if asking == question else self.embedder.embed_one(question)
@@ -244,7 +247,8 @@ class Planner:
         absent = self.absent(question, kind, spans, described, places)
         if kind == "lookup" and not history and not any(is_name(t) for t in absent):
             learnt = self.learnt.kind(own is not None, bool(models), vector, whole)
-            if learnt != "overview" or (set(lists) <= GENERIC_LISTS and not _FACT.match(asking)):
+            if learnt != "overview" or (set(lists) <= GENERIC_LISTS and not _FACT.match(asking)
+                                        and not about):
                 kind = learnt or kind  # "who wrote it?" names a list; "when was it presented?"
         elif kind == "lookup" and history and not absent and not blocks_in(question):
             bare = self.embedder.embed_one(question)  # "what about the cons?" after a question

@@ -164,6 +164,20 @@ def topical(text: str, known: Callable[[str], bool] | None = None) -> bool:
     return any(t not in NOT_TOPIC and (known is None or known(t)) for t in tokenize(rest))
 
 
+# The words after which a question says what it is about ("say about cybersecurity", "define
+# servitisation", "what role do governments play").
+_ABOUT_SLOT = re.compile(
+    r"\b(?:about|regarding|concerning|on|define|defines|definition of|role (?:of|do|does|did|"
+    r"for)|mean by|stance on|view on|explain|explains|cover|covers|discuss|discusses|mention|"
+    r"mentions|address|addresses)\s+((?:[\w'’-]+\s*){1,4})", re.IGNORECASE)
+
+
+def asks_about(text: str, known: Callable[[str], bool] | None = None) -> bool:
+    """Whether a question says what it is about: words after "about", "define", "role of" that
+    name a topic (see `topical`)."""
+    return any(topical(m.group(1), known) for m in _ABOUT_SLOT.finditer(text))
+
+
 def recommendations_in(text: str) -> tuple[str, ...]:
     """Recommendations a text names by number ("recommendation 8", "the first recommendation",
     "recs 1, 4 and 7")."""

@@ -251,8 +251,9 @@ def clauses(question: str) -> list[str]:
 
 
 SPAN_LEAD = re.compile(
-    r"^(?:(?:the|a|an|any|some|our|their|its|this|that|these|those|such)\s+|"
-    r"(?:kinds?|sorts?|types?) of\s+)+", re.IGNORECASE)
+    r"^(?:(?:the|a|an|any|some|our|their|its|this|that|these|those|such|there)\s+|"
+    r"(?:kinds?|sorts?|types?) of\s+|(?:anything|something|everything)\s+(?:(?:about|on|"
+    r"regarding|related to|to do with)\s+)?)+", re.IGNORECASE)  # "mention anything useful"
 def spelt(vocab: Vocabulary, token: str) -> str:
     """The known word a token is a close misspelling of, or the token itself."""
     if vocab.knows_closely(token) or len(token) < 5:

@@ -174,7 +174,8 @@ OFF_TOPIC: tuple[tuple[str, str], ...] = (
 WORDING = (
         "kind kinds type types way ways thing things make makes made need needs use used work "
         "works come comes say says said suggest suggests mean means meant describe describes "
-        "happen actually really example examples main one ones get gets go goes like look know"
+        "happen actually really example examples main one ones get gets go goes like look know "
+        "define defines defined definition explain explains explained"
 )
 
 # Adjectives of place folded into the place names the contributor list uses.
