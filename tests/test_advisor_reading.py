@@ -857,3 +857,9 @@ def test_leading_there_something_and_explain_are_no_part_of_a_term(advisor: Advi
     assert swarm.plan.not_in_report == ("swarm robotics",)
     edge = advisor.ask("Does the report explain edge computing?")
     assert edge.plan.not_in_report == ("edge computing",)
+
+
+def test_a_term_ends_before_the_adverbs_after_it(advisor: Advisor) -> None:
+    answer = advisor.ask("What does the WMR say about swarm robotics specifically?")
+    assert answer.plan.not_in_report == ("swarm robotics",)
+    assert "“swarm robotics”" in answer.text

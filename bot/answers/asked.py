@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 
 from bot.answers.scope import Vocabulary
-from bot.answers.terms import LIST_NAMES, SPAN_LEAD, spelt
+from bot.answers.terms import LIST_NAMES, SPAN_LEAD, spelt, without_adverbs
 from bot.index.lexical import tokenize
 
 # "does the report mention X", "any mention of X", "anything on X": the user asks whether a
@@ -79,7 +79,7 @@ def asked_phrases(question: str, explicit: bool | None = None) -> list[str]:
                 piece = SPAN_LEAD.sub("", piece.strip(" '’‘-"))  # "the Make in India scheme"
                 if pattern is _ASKS_AFTER and not _NAME_WITH_IN.match(piece):
                     piece = _SPAN_END.sub("", piece)
-                phrase = piece.strip(" '’‘-")
+                phrase = without_adverbs(piece.strip(" '’‘-"))  # "SMEs specifically"
                 topic = [t for t in tokenize(phrase) if t not in LIST_NAMES]  # "skills levers"
                 short = len(phrase.split()) <= MAX_PHRASE_WORDS
                 if len(topic) >= 2 and short and phrase not in out:

@@ -19,6 +19,7 @@ from bot.answers.terms import (
     SPAN_LEAD,
     spelt,
     without,
+    without_adverbs,
     word_runs,
 )
 from bot.index.lexical import STOPWORDS, tokenize
@@ -85,6 +86,7 @@ def unsaid_compounds(
     for run in [*_slot_runs(question, statements_only), *extra]:
         while len(run) > 2 and re.search(r"(ed|ing)$", run[-1]):
             run = run[:-1]  # "synthetic data generated": the term ends before its participle
+        run = without_adverbs(" ".join(run)).split()  # "swarm robotics specifically"
         words = [w for w in run if not set(tokenize(w)) <= IGNORED]
         if run and (run[0][:1].isdigit() or run[0].lower() in NUMBER_WORDS):
             continue  # "with two clients": a quantity, not a term

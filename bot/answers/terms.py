@@ -68,6 +68,20 @@ FUNCTION_ZIPF = 5.5  # a capitalised word this frequent is a sentence's first wo
 
 
 @lru_cache(maxsize=4096)
+def without_adverbs(phrase: str) -> str:
+    """A phrase without the adverbs it ends on ("SMEs specifically" -> "SMEs"; "supply" and
+    "family" are no adverbs: without "-ly" they are no words)."""
+    words = phrase.split()
+    while words and words[-1].islower() and _adverb(words[-1]):
+        words.pop()
+    return " ".join(words)
+
+
+def _adverb(word: str) -> bool:
+    return word.endswith("ly") and (word.endswith("ically") or common_word(word[:-2], 3.0) or (
+        word.endswith("ily") and common_word(f"{word[:-3]}y", 3.0)))
+
+
 def common_word(word: str, zipf: float = 0.0) -> bool:
     """An everyday English word (function words, numbers in words, "towards", "boss"): never a
     term on its own, whether or not the report uses it."""
