@@ -17,7 +17,7 @@ ORDER = (
     "canvas_archetype_match", "canvas_nine_blocks", "canvas_valid_citations",
 )
 _RATIO_HINT = ("recall", "mrr", "coverage", "support", "precision", "refus", "match", "blocks",
-               "citations", "rate", "accuracy", "share")
+               "citations", "rate", "accuracy", "share", "kind_")
 
 
 def _fmt(name: str, value: float | None) -> str:

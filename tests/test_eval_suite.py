@@ -11,7 +11,7 @@ from bot.cli import main
 from evals.gold import GoldQuestion, load_gold
 from evals.metrics import first_rank, latency_summary, mean, relevant, supports
 from evals.report import markdown, table, write
-from evals.suite import Timed, evaluate_retrieval, run_suite, standalone_question
+from evals.suite import EvalResult, Timed, evaluate_retrieval, run_suite, standalone_question
 from evals.thresholds import BY_METRIC, THRESHOLDS, check, failures
 
 
@@ -40,6 +40,12 @@ def test_metric_helpers() -> None:
     assert mean([1.0, None, 3.0]) == 2.0 and mean([None]) is None
     lat = latency_summary([10.0, 20.0, 30.0])
     assert lat["p50_ms"] == 20.0 and lat["n"] == 3.0
+
+
+def test_pass_rates_per_kind_show_three_decimals() -> None:
+    result = EvalResult({"kind_partial_report": 0.869, "kind_advise_tune": 1}, {}, (), {})
+    shown = table(result)
+    assert "0.869" in shown and "1.000" in shown and " 0.9 " not in shown
 
 
 def test_followups_retrieve_with_the_ask_paths_rewrite() -> None:
