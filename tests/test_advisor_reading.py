@@ -863,3 +863,27 @@ def test_a_term_ends_before_the_adverbs_after_it(advisor: Advisor) -> None:
     answer = advisor.ask("What does the WMR say about swarm robotics specifically?")
     assert answer.plan.not_in_report == ("swarm robotics",)
     assert "“swarm robotics”" in answer.text
+
+
+def test_a_company_asking_what_the_report_suggests_gets_advice_not_the_overview(
+    advisor: Advisor,
+) -> None:
+    for question in ("We're a 25-person maker of ceramic tiles near Valencia. Our margins keep "
+                     "shrinking. What does the report suggest?",
+                     "Family firm, 80 staff, we make church organs in Austria. Sales are flat. "
+                     "What does the report say we should do?"):
+        answer = advisor.ask(question)
+        grounded(answer)
+        assert answer.plan.kind == "advise", question
+        assert "Recommendations that apply" in answer.text
+
+
+def test_a_company_picking_among_the_six_models_sees_how_each_fits(advisor: Advisor) -> None:
+    answer = advisor.ask("We run a 9-person laser-cutting shop in Gdansk. Which one of the six "
+                         "models would you start with?")
+    grounded(answer)
+    assert answer.plan.kind == "advise"
+    line = next(x for x in answer.text.split("\n") if x.startswith("**How each of the six"))
+    shares = re.findall(r"(\w[\w-]* Business Models) (\d+)% \[\d+\]", line)
+    assert len(shares) == 6 and [int(p) for _, p in shares] == sorted(
+        (int(p) for _, p in shares), reverse=True)

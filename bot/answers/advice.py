@@ -188,6 +188,13 @@ def advise(
         ranking = named + [a for a in ranking if a.name not in plan.models]
     best = ranking[0].name
     lines = _fit_line(plan, fit, ranking, brief)
+    models = outline.named("models")
+    if "models" in plan.lists and models:  # "which of the six models should we look at?"
+        cited = {e.label: pack.cite(e.chunk) for e in models.entries}
+        shares = sorted(ranking, key=lambda a: -a.score)
+        lines += ["", "**How each of the six models fits your description**: " + "; ".join(
+            f"{_title(fit, a.name)} {a.score:.0%} {cited.get(_title(fit, a.name), '')}".rstrip()
+            for a in shares)]
     lines += ["", f"**What the {_title(fit, best)} canvas says matters most here**"]
     for block in _blocks_for(plan, fit, best, vector):
         ranked = fit.ranked_items(best, block, vector)[:ITEMS_PER_BLOCK]

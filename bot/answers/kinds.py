@@ -49,6 +49,8 @@ _FILTERED = re.compile(
 )
 _CHOICE = re.compile(r"\b(?:which|whether|is (?:it|this|that|ours)|are we|should we)\b[^.?!]*"
                      r"\b(?:or|vs\.?|versus)\b", re.IGNORECASE)
+_PICKS = re.compile(r"\bwhich\b[^.?!]*\b(?:models?|archetypes?|canvas(?:es)?|ones?)\b|"
+                    r"\b(?:best|right)\s+(?:model|one|fit)\b", re.IGNORECASE)
 _WHOLE_REPORT = re.compile(r"\b(the|this|whole|entire) (report|document|wmr)\b|\bwmr\b",
                            re.IGNORECASE)
 
@@ -73,6 +75,7 @@ class Signals:
     share: bool = False  # a share of companies or people ("what % of manufacturers")
     choice: bool = False  # a choice between alternatives ("is this AI-based or data-driven?")
     filtered: bool = False  # only the items that match ("every recommendation that mentions AI")
+    picks: bool = False  # picks one of the models ("which of the six models should I look at")
 
     def closest(self) -> tuple[str, float]:
         kind = max(self.similarity, key=lambda k: self.similarity[k])
@@ -140,6 +143,7 @@ def signals(question: str, similarity: dict[str, float], whole: str = "") -> Sig
         share=bool(_SHARE.search(whole or question) or _ASKED_SHARE.search(question)),
         filtered=bool(_FILTERED.search(question)),
         choice=bool(_CHOICE.search(question)),
+        picks=bool(_PICKS.search(question)),
     )
 
 
@@ -179,6 +183,8 @@ def decide(
         return "offtopic"  # the report holds no statistics, market figures or survey results
     if has_company and len(models) >= 2 and s.choice and not s.all_items:
         return "advise"  # "we sell tool-wear predictions: is this AI-based or data-driven?"
+    if has_company and s.picks and report_lists and set(report_lists) <= {"models"}:
+        return "advise"  # "we're a 3D printing bureau: which of the six models should we try?"
     if compared:
         return "compare"
     # "make a table of the circular canvas, every block" asks for the report's canvas, not a draft
@@ -191,7 +197,8 @@ def decide(
         k.startswith("canvas:") for k in report_lists))
     if s.overview and not one_model and (not report_lists or generic or s.whole_report):
         return "overview"
-    if generic and not (one_model or about) and kind == "overview" and best >= SIMILAR_MIN and (
+    if generic and not (one_model or about or has_company) and kind == "overview" and (
+        best >= SIMILAR_MIN) and (
         best - s.similarity.get("enumerate", 0.0) >= MARGIN
     ):
         return "overview"
@@ -223,7 +230,7 @@ def decide(
         best - lookup >= MARGIN
     ):
         if (kind == "enumerate" and not report_lists) or (kind == "overview" and (
-                one_model or about)):  # "what does the report say about cybersecurity?"
+                one_model or about or has_company)):  # "what does it say about cybersecurity?"
             return "lookup"
         if kind == "advise" and not has_company:
             return "lookup"
