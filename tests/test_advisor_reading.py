@@ -887,3 +887,33 @@ def test_a_company_picking_among_the_six_models_sees_how_each_fits(advisor: Advi
     shares = re.findall(r"(\w[\w-]* Business Models) (\d+)% \[\d+\]", line)
     assert len(shares) == 6 and [int(p) for _, p in shares] == sorted(
         (int(p) for _, p in shares), reverse=True)
+
+
+def test_degrees_of_known_words_are_no_terms(advisor: Advisor) -> None:
+    question = "Compare the digital and the AI-based business models"
+    first = advisor.ask(question)
+    for follow_up in ("which one is costlier?", "which is the riskiest to start?"):
+        answer = advisor.ask(follow_up, history=turns(question, first.text))
+        grounded(answer)
+        assert answer.plan.not_in_report == (), follow_up
+
+
+def test_the_first_two_of_the_recommendations_are_those_recommendations(
+    advisor: Advisor,
+) -> None:
+    recs = advisor.ask("List the ten recommendations")
+    answer = advisor.ask("expand on the first two",
+                         history=turns("List the ten recommendations", recs.text))
+    grounded(answer)
+    assert {"recommendation:1", "recommendation:2"} <= set(answer.plan.lists)
+    assert not answer.plan.blocks
+
+
+def test_another_model_instead_asks_the_company_question_of_it(advisor: Advisor) -> None:
+    question = "We assemble e-scooters in Kraków, 120 people. Which business model fits us?"
+    first = advisor.ask(question)
+    answer = advisor.ask("what about mass customisation instead?",
+                         history=turns(question, first.text))
+    grounded(answer)
+    assert answer.plan.kind == "advise" and answer.plan.models == ("mass-customisation",)
+    assert "Mass-Customisation Business Models" in answer.text.split("\n", 1)[0]

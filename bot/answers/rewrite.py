@@ -225,8 +225,14 @@ def resolve_ordinal(question: str, history: Sequence[Turn]) -> tuple[str, list[T
     end, n = (several.group(1).lower(), _number(several.group(2))) if several else ("", 0)
     for i, items in _answer_lists(history) if several else ():
         if n < len(items):
-            picked = items[:n] if end in {"first", "top"} else items[-n:]
-            return f"{question} ({'; '.join(picked)})", _asked_for(history, i)
+            first = end in {"first", "top"}
+            asked = _asked_for(history, i)
+            if any(_RECOMMENDATIONS.search(t.get("content", "")) for t in asked):
+                numbers = range(1, n + 1) if first else range(len(items) - n + 1, len(items) + 1)
+                # "the last two": recommendations 9 and 10, not their titles' words
+                return f"{question} (recommendations {' and '.join(map(str, numbers))})", asked
+            picked = items[:n] if first else items[-n:]
+            return f"{question} ({'; '.join(picked)})", asked
     ordinal = _ORDINAL_REF.search(question)
     counted = _COUNTED.search(question)  # "the first of those two": a list of two
     count = _number(counted.group(1)) if counted else 0
@@ -365,20 +371,28 @@ def restated(question: str, history: Sequence[Turn]) -> tuple[str, list[Turn]] |
 
 # "the same for the circular one", "same question about AI", "do that again for data-driven"
 _SAME = re.compile(r"\bsame\s+(?:question\s+|thing\s+|again\s+)?(?:for|about|with|on|but)\b|"
-                   r"\b(?:do|repeat|ask)\s+(?:that|this|it)\s+(?:again\s+)?for\b", re.IGNORECASE)
+                   r"\b(?:do|repeat|ask)\s+(?:that|this|it)\s+(?:again\s+)?for\b|\binstead\b",
+                   re.IGNORECASE)
 
 
 def _swapped(question: str, history: Sequence[Turn]) -> tuple[str, list[Turn]] | None:
     """The last user turn that named one business model, with the one model the question
-    names in its place, and the turns before it; None unless the two differ."""
+    names in its place, and the turns before it; None unless the two differ. A last user turn
+    that named no model ("what business model fits us?") is asked of the one named now."""
     named = subjects_in(question)
     if len(named) != 1:
         return None
+    last = True
     for i in range(len(history) - 1, -1, -1):
         text = history[i].get("content", "")
-        if history[i].get("role") != "user" or not (earlier := subjects_in(text)):
+        if history[i].get("role") != "user":
             continue
+        earlier = subjects_in(text)
+        if not earlier and last:
+            return f"{text} ({named[0].label} business model)", list(history[:i])
         if len(earlier) == 1 and earlier[0].key != named[0].key:
             return earlier[0].pattern.sub(named[0].label, text), list(history[:i])
-        return None
+        if earlier:
+            return None
+        last = False
     return None

@@ -158,12 +158,30 @@ def known(vocab: Vocabulary, word: str, topic_slot: bool = False, in_name: bool 
     for token in tokens:
         if token in IGNORED or vocab.knows_closely(token):
             continue
+        if bare.islower() and any(vocab.knows_closely(b) or common_word(b, everyday)
+                                  for b in _base_forms(token)):
+            continue  # "riskier", "cheapest": a degree of a known or everyday word
         if len(token) >= 5 and not any(ch.isdigit() for ch in token) and difflib.get_close_matches(
             token, vocab.near(token), n=1, cutoff=FUZZY_CUTOFF
         ):
             continue
         return not coined and not in_name and foreign_word(bare)  # last: loads five languages
     return True
+
+
+def _base_forms(word: str) -> list[str]:
+    """The words a comparative in -ier or a superlative may be formed from ("riskier" ->
+    "risky", "risk"; "cheapest" -> "cheap"; "safest" -> "safe"; "biggest" -> "big"); plain
+    "-er" is left alone, as it forms nouns too ("harvester")."""
+    for suffix in ("iest", "ier", "est"):
+        if word.endswith(suffix):
+            stem = word[: -len(suffix)]
+            if suffix.startswith("i"):
+                forms = [f"{stem}y", stem]
+            else:
+                forms = [stem, f"{stem}e", *([stem[:-1]] if stem[-1:] * 2 == stem[-2:] else [])]
+            return [f for f in forms if len(f) >= 4 or (len(f) == 3 and f == stem[:-1])]
+    return []
 
 
 def word_runs(text: str) -> list[tuple[bool, list[str]]]:
