@@ -917,3 +917,12 @@ def test_another_model_instead_asks_the_company_question_of_it(advisor: Advisor)
     grounded(answer)
     assert answer.plan.kind == "advise" and answer.plan.models == ("mass-customisation",)
     assert "Mass-Customisation Business Models" in answer.text.split("\n", 1)[0]
+
+
+def test_items_named_by_their_numbers_after_a_list(advisor: Advisor) -> None:
+    recs = advisor.ask("List the ten recommendations")
+    answer = advisor.ask("and the policy levers of 4 and 6?",
+                         history=turns("List the ten recommendations", recs.text))
+    grounded(answer)
+    assert set(answer.plan.lists) == {"levers:policy", "recommendation:4", "recommendation:6"}
+    assert {s.split(" > ")[1][:2] for s in cited(answer) if s.count(" > ") == 1} == {"4.", "6."}

@@ -233,6 +233,15 @@ def resolve_ordinal(question: str, history: Sequence[Turn]) -> tuple[str, list[T
                 return f"{question} (recommendations {' and '.join(map(str, numbers))})", asked
             picked = items[:n] if first else items[-n:]
             return f"{question} ({'; '.join(picked)})", asked
+    picked_numbers = _numbers_listed(question)  # "the skills levers of 2 and 3", "#7 and #9"
+    for i, items in _answer_lists(history) if picked_numbers else ():
+        if max(picked_numbers) <= len(items):
+            asked = _asked_for(history, i)
+            if any(_RECOMMENDATIONS.search(t.get("content", "")) for t in asked):
+                named = " and ".join(map(str, picked_numbers))
+                return f"{question} (recommendations {named})", asked
+            return f"{question} ({'; '.join(items[n - 1] for n in picked_numbers)})", asked
+        break
     ordinal = _ORDINAL_REF.search(question)
     counted = _COUNTED.search(question)  # "the first of those two": a list of two
     count = _number(counted.group(1)) if counted else 0
@@ -268,6 +277,20 @@ _SEVERAL = re.compile(r"\b(?:the\s+)?(first|last|top)\s+(two|three|four|five|2|3
 _COUNTED = re.compile(r"\b(?:those|these|the|both|of)\s+(two|three|four|five|2|3|4|5)\b",
                       re.IGNORECASE)
 _OTHER = re.compile(r"\bthe other (?:one|model|trend|economy|canvas|side)\b", re.IGNORECASE)
+
+
+# Two or more items by number: "2 and 3", "no. 6 and no. 8", "#1, #4 and #7"
+_NUMBERS_LISTED = re.compile(
+    r"(?<![\d.,%$€£-])(?<!between\s)(?:\b(?:nos?\.?|numbers?|items?|points?)\s*|#)?\b(\d{1,2})\b"
+    r"(?:\s*(?:,|and|&|\+)\s*(?:nos?\.?\s*|#)?\d{1,2}\b)+(?!\s*(?:%|people|staff|employees|"
+    r"plants|sites|years?|months?|lines?|words?|sentences?|bullets?|points?|pages?|minutes?))",
+    re.IGNORECASE)
+
+
+def _numbers_listed(question: str) -> list[int]:
+    """The item numbers a question names two or more of ("the levers of 2 and 3")."""
+    match = _NUMBERS_LISTED.search(question)
+    return [int(n) for n in re.findall(r"\d{1,2}", match.group(0))] if match else []
 
 
 def _answer_lists(history: Sequence[Turn]) -> Iterator[tuple[int, list[str]]]:
