@@ -38,13 +38,8 @@ from bot.answers.kinds import GENERIC_LISTS, KindExamples, decide, signals
 from bot.answers.learnt import CERTAIN, LEARNT_KIND, LIKELY, UNLIKELY, LearntKinds
 from bot.answers.names import expansions, is_code, is_name, story_terms, unsaid_names
 from bot.answers.phrases import PhraseIndex
-from bot.answers.rewrite import (
-    Turn,
-    brevity,
-    needs_rewrite,
-    resolve_ordinal,
-    restated,
-)
+from bot.answers.pointers import resolve_ordinal
+from bot.answers.rewrite import Turn, brevity, needs_rewrite, restated
 from bot.answers.scope import ScopeCheck, ScopeGuard, off_topic_intent, other_edition, other_source
 from bot.answers.subjects import comparison
 from bot.answers.targets import (
