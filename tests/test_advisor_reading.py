@@ -926,3 +926,13 @@ def test_items_named_by_their_numbers_after_a_list(advisor: Advisor) -> None:
     grounded(answer)
     assert set(answer.plan.lists) == {"levers:policy", "recommendation:4", "recommendation:6"}
     assert {s.split(" > ")[1][:2] for s in cited(answer) if s.count(" > ") == 1} == {"4.", "6."}
+
+
+def test_which_model_suits_a_kind_of_firm_is_advice_without_a_company(advisor: Advisor) -> None:
+    for question in ("Which business model would suit a small craft brewery best?",
+                     "what's the right model for family-run machine shops?"):
+        answer = advisor.ask(question)
+        grounded(answer)
+        assert answer.plan.kind == "advise" and not answer.refused, question
+        assert any(s.startswith("10 Key Recommendations > ") for s in cited(answer))
+        assert "“model”" not in answer.text

@@ -32,8 +32,11 @@ CHALLENGES_SHOWN = 3
 RECS_SHOWN = 3
 _RISKY = re.compile(RISK_CUES, re.IGNORECASE)  # advice that also asks what could go wrong
 # "business model" names no archetype; left out before matching the user's words to one.
-_BUSINESS_MODEL = re.compile(r"\bbusiness[- ]models?\b|\bmodels?\b(?=[^.?!]*\b(suit|fit))",
-                             re.IGNORECASE)
+# "business model", "which model", "the best model": a business model, no cue of AI models
+_BUSINESS_MODEL = re.compile(
+    r"\bbusiness[- ]models?\b|\bmodels?\b(?=[^.?!]*\b(suit|fit))|\b(?:which|what|best|right|a|"
+    r"the|this|that|one|each|every|six|new|our|your|good|suitable|relevant|other)\s+models?\b",
+    re.IGNORECASE)
 
 
 class Fit(Protocol):

@@ -225,6 +225,9 @@ def decide(
         return "overview"
     if s.advice and not blocks and context:
         return "advise"
+    if s.picks and not (models or blocks) and set(report_lists) <= {"models"} and (
+            s.advice or kind in {"advise", "compare"}):
+        return "advise"  # "which business model suits a bakery best?": the fit, for a bakery
     lookup = s.similarity.get("lookup", 0.0)
     if kind in {"overview", "advise", "risks", "enumerate"} and best >= SIMILAR_MIN and (
         best - lookup >= MARGIN

@@ -368,6 +368,8 @@ class Planner:
             # advice for a company described in a statement ("We assemble battery packs"), in
             # this turn or an earlier one: the company is the subject, not a gap in the report
             return ScopeCheck(True, "company", 0.0, 1.0)
+        if plan.kind == "advise" and company is None:  # "what's the best model for SMEs?"
+            return ScopeCheck(True, "models", 0.0, 1.0)  # the report's models are the subject
         context = company is not None and plan.kind in {"advise", "risks", "canvas"}
         text = plan.question
         verdict: ScopeCheck | None = None
