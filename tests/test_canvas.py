@@ -74,6 +74,12 @@ def test_recommendations_follow_the_archetype(advisor):
     assert 6 in numbers(WELD_AI)  # "harnessing AI and data analytics"
 
 
+def test_the_words_business_model_in_a_brief_are_no_cue_of_ai(advisor):
+    canvas = advisor.draft_canvas("We make industrial pumps and bill per cubic metre pumped. "
+                                  "Draft our new business model.")
+    assert canvas.archetypes[0].name == "servitised"
+
+
 def test_ai_based_empty_blocks_come_from_next_best_archetype(advisor):
     canvas = advisor.draft_canvas(WELD_AI)
     assert canvas.archetypes[0].name == "ai-based"

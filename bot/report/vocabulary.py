@@ -19,7 +19,8 @@ ARCHETYPE_CUES: dict[str, tuple[str, ...]] = {
     ),
     "ai-based": (
         r"\bAI\b", r"artificial intelligence", r"machine[- ]learning", r"machine[- ]vision",
-        r"computer vision", r"\bmodels?\b", r"neural", r"drift", r"algorithm", r"\bAPIs?\b",
+        r"computer vision", r"(?<!business )(?<!business-)\bmodels?\b", r"neural", r"drift",
+        r"algorithm", r"\bAPIs?\b",  # "trained models", not "our new business model"
     ),
     "mass-customisation": (
         r"customi[sz]", r"\bcustom\b", r"custom-", r"personali[sz]", r"configur",
