@@ -780,21 +780,6 @@ def test_a_lever_asked_after_advice_is_that_lever_of_the_recommendations_it_name
                for n in numbers)
 
 
-def test_the_same_question_for_another_model_asks_the_earlier_question_of_it(
-    advisor: Advisor,
-) -> None:
-    question = "We refurbish forklifts in Ghent, 70 people. Could a servitised model work for us?"
-    first = advisor.ask(question)
-    answer = advisor.ask("could you do that again for the circular model?",
-                         history=turns(question, first.text))
-    grounded(answer)
-    assert answer.plan.kind == "advise" and answer.plan.models == ("circular",)
-    assert "Circular Business Models" in answer.text.split("\n", 1)[0]
-    circular = "New Business Models > Circular Business Models"
-    assert any(s.startswith(circular) for s in cited(answer))
-    assert any(s.startswith("10 Key Recommendations > ") for s in cited(answer))
-
-
 def test_advice_on_a_model_asked_about_says_when_another_fits_more_closely(
     advisor: Advisor,
 ) -> None:
@@ -909,14 +894,23 @@ def test_the_first_two_of_the_recommendations_are_those_recommendations(
     assert not answer.plan.blocks
 
 
-def test_another_model_instead_asks_the_company_question_of_it(advisor: Advisor) -> None:
-    question = "We assemble e-scooters in Kraków, 120 people. Which business model fits us?"
+@pytest.mark.parametrize(("question", "follow_up", "model", "title"), [
+    ("We refurbish forklifts in Ghent, 70 people. Could a servitised model work for us?",
+     "could you do that again for the circular model?", "circular", "Circular Business Models"),
+    ("We assemble e-scooters in Kraków, 120 people. Which business model fits us?",
+     "what about mass customisation instead?", "mass-customisation",
+     "Mass-Customisation Business Models"),
+])
+def test_another_model_asks_the_earlier_company_question_of_it(
+    advisor: Advisor, question: str, follow_up: str, model: str, title: str,
+) -> None:
     first = advisor.ask(question)
-    answer = advisor.ask("what about mass customisation instead?",
-                         history=turns(question, first.text))
+    answer = advisor.ask(follow_up, history=turns(question, first.text))
     grounded(answer)
-    assert answer.plan.kind == "advise" and answer.plan.models == ("mass-customisation",)
-    assert "Mass-Customisation Business Models" in answer.text.split("\n", 1)[0]
+    assert answer.plan.kind == "advise" and answer.plan.models == (model,)
+    assert title in answer.text.split("\n", 1)[0]
+    assert any(s.startswith(f"New Business Models > {title}") for s in cited(answer))
+    assert any(s.startswith("10 Key Recommendations > ") for s in cited(answer))
 
 
 def test_items_named_by_their_numbers_after_a_list(advisor: Advisor) -> None:
