@@ -930,3 +930,14 @@ def test_which_model_suits_a_kind_of_firm_is_advice_without_a_company(advisor: A
         assert answer.plan.kind == "advise" and not answer.refused, question
         assert any(s.startswith("10 Key Recommendations > ") for s in cited(answer))
         assert "“model”" not in answer.text
+
+
+def test_a_lever_asked_after_a_model_gives_that_lever_of_the_recommendations(
+    advisor: Advisor,
+) -> None:
+    question = "What does a digital business model look like?"
+    first = advisor.ask(question)
+    answer = advisor.ask("and on the skills side?", history=turns(question, first.text))
+    grounded(answer)
+    assert "levers:skills" in answer.plan.lists
+    assert len([s for s in cited(answer) if s.startswith("10 Key Recommendations > ")]) >= 3

@@ -261,6 +261,8 @@ def carried_targets(question: str, history: Sequence[Turn]) -> list[str]:
         if len(numbers) > 1:
             out.append(f"the {lever} levers of recommendations {', '.join(numbers[:-1])} and "
                        f"{numbers[-1]}")
+        elif own or not need_model:  # "any policy support?" about a model: the levers closest
+            out.append(f"the {lever} levers of the recommendations")  # to it
     return out
 
 
