@@ -815,8 +815,8 @@ def test_recommendations_asked_for_a_model_are_those_closest_to_it(advisor: Advi
     grounded(answer)
     recs = [s for s in cited(answer) if s.startswith("10 Key Recommendations > ")]
     assert len(recs) == 3 and any(s.startswith("10 Key Recommendations > 3. ") for s in recs)
-    assert answer.text.startswith("The recommendations closest in meaning to the "
-                                  "mass-customisation business model")
+    assert answer.text.startswith("The recommendations closest in meaning to "
+                                  "Mass-Customisation Business Models")
 
 
 def test_a_reference_by_one_is_no_term(advisor: Advisor) -> None:

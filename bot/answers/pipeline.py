@@ -170,10 +170,9 @@ class Answerer:
         keys = [k for k in plan.lists if k == "recommendations" or k.startswith("levers:")]
         text, cited = enumerate_lists(
             outline, [*keys, *(f"recommendation:{r.number}" for r in fitting)], question)
-        models = " and ".join(plan.models)
-        lead = (f"The recommendations closest in meaning to the {models} business model"
-                f"{'s' * (len(plan.models) > 1)} (the report gives its ten recommendations for "
-                "manufacturing as a whole, not per model):")
+        models = " and ".join(fit.index.report.canvas(m).title for m in plan.models)
+        lead = (f"The recommendations closest in meaning to {models} (the report gives its ten "
+                "recommendations for manufacturing as a whole, not per model):")
         return text.replace("From the report:", lead, 1), cited
 
     def _most_direct(

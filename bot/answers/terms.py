@@ -67,7 +67,6 @@ TOPIC_ZIPF = 3.9  # ...outside a topic slot, words this frequent are everyday wo
 FUNCTION_ZIPF = 5.5  # a capitalised word this frequent is a sentence's first word, not a name
 
 
-@lru_cache(maxsize=4096)
 def without_adverbs(phrase: str) -> str:
     """A phrase without the adverbs it ends on ("SMEs specifically" -> "SMEs"; "supply" and
     "family" are no adverbs: without "-ly" they are no words)."""
@@ -82,6 +81,7 @@ def _adverb(word: str) -> bool:
         word.endswith("ily") and common_word(f"{word[:-3]}y", 3.0)))
 
 
+@lru_cache(maxsize=4096)
 def common_word(word: str, zipf: float = 0.0) -> bool:
     """An everyday English word (function words, numbers in words, "towards", "boss"): never a
     term on its own, whether or not the report uses it."""
