@@ -941,3 +941,16 @@ def test_a_lever_asked_after_a_model_gives_that_lever_of_the_recommendations(
     grounded(answer)
     assert "levers:skills" in answer.plan.lists
     assert len([s for s in cited(answer) if s.startswith("10 Key Recommendations > ")]) >= 3
+
+
+def test_a_fit_that_rounds_to_the_same_share_is_about_as_good_not_closer(
+    advisor: Advisor,
+) -> None:
+    question = "We make commercial coffee machines in Milan, 90 people. Could a servitised model "\
+               "work for us?"
+    answer = advisor.ask("what about circular instead?", history=turns(question, "Servitised."))
+    first = answer.text.split("\n", 1)[0]
+    shares = re.findall(r"(\d+)%", first)
+    assert len(shares) == 2
+    assert ("about as well" in first) == (shares[0] == shares[1])
+    assert ("more closely" in first) == (shares[0] != shares[1])

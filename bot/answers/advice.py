@@ -116,9 +116,10 @@ def _fit_line(plan: Plan, fit: Fit, ranking: Sequence[ArchetypeScore], text: str
     best = ranking[0]
     top = max(ranking, key=lambda a: a.score)
     if top.name != best.name:  # the model asked about is not the one that fits best
+        closer = "about as well" if f"{top.score:.0%}" == f"{best.score:.0%}" else "more closely"
         line = (f"{_who(plan)}, the **{_title(fit, best.name)}** canvas you asked about fits at "
                 f"{best.score:.0%}; the **{_title(fit, top.name)}** canvas fits your description "
-                f"more closely ({top.score:.0%})")
+                f"{closer} ({top.score:.0%})")
     else:
         line = (f"{_who(plan)}, the report's closest fit is the **{_title(fit, best.name)}** "
                 f"canvas ({best.score:.0%} of the fit)")
