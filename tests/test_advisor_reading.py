@@ -954,3 +954,11 @@ def test_a_fit_that_rounds_to_the_same_share_is_about_as_good_not_closer(
     assert len(shares) == 2
     assert ("about as well" in first) == (shares[0] == shares[1])
     assert ("more closely" in first) == (shares[0] != shares[1])
+
+
+def test_a_word_of_the_reports_domain_asked_about_is_a_topic(advisor: Advisor) -> None:
+    answer = advisor.ask("What does the report say about pricing?")
+    grounded(answer)
+    assert answer.plan.kind == "lookup"
+    assert any(s.endswith("> Revenue Streams") for s in cited(answer))
+    assert advisor.ask("What does the report say about manufacturing?").plan.kind == "overview"

@@ -152,16 +152,19 @@ _REPORT_NAME = re.compile(r"\b(?:world manufacturing report|wmr)(?:\s*['’]?(?:
                           re.IGNORECASE)
 
 
-def topical(text: str, known: Callable[[str], bool] | None = None) -> bool:
+def topical(
+    text: str, known: Callable[[str], bool] | None = None, ignored: frozenset[str] = NOT_TOPIC
+) -> bool:
     """Whether a question names a topic beyond the report's lists and the words of asking.
 
     known: whether the index knows a word; a word it never uses ("why should we care") can
     narrow nothing down, so it is no topic.
+    ignored: the words that name no topic (by default also the report's domain words).
     """
     rest = _REPORT_NAME.sub(" ", text)  # "the contributors of the World Manufacturing Report 2023"
     for pattern in (*_LISTS.values(), _LEVER):
         rest = pattern.sub(" ", rest)
-    return any(t not in NOT_TOPIC and (known is None or known(t)) for t in tokenize(rest))
+    return any(t not in ignored and (known is None or known(t)) for t in tokenize(rest))
 
 
 # The words after which a question says what it is about ("say about cybersecurity", "define
@@ -174,8 +177,14 @@ _ABOUT_SLOT = re.compile(
 
 def asks_about(text: str, known: Callable[[str], bool] | None = None) -> bool:
     """Whether a question says what it is about: words after "about", "define", "role of" that
-    name a topic (see `topical`)."""
-    return any(topical(m.group(1), known) for m in _ABOUT_SLOT.finditer(text))
+    name a topic (see `topical`). There a word of the report's domain is a topic too ("what does
+    the report say about pricing?"), but for the report's and the sector's own names."""
+    return any(topical(m.group(1), known, _NOT_ASKED_ABOUT) for m in _ABOUT_SLOT.finditer(text))
+
+
+_NOT_ASKED_ABOUT = frozenset(tokenize(f"{CHAT_WORDS} {WORDING} {LIST_WORDS} report wmr "
+                                      "manufacturing manufacturer manufacturers industry "
+                                      "industries sector sectors"))
 
 
 def recommendations_in(text: str) -> tuple[str, ...]:
