@@ -150,21 +150,19 @@ class Answerer:
         elif plan.kind == "overview":
             found = overview(outline) if outline.has_report() else generic_overview(outline)
         elif _for_models(plan) and self._fit and outline.has_report():
-            found = self._fitting_recommendations(plan, outline, question)
+            found = self._fitting_recommendations(plan, outline, question, self._fit())
         elif plan.kind in {"advise", "canvas", "risks"} and self._fit and outline.has_report():
             compose_kind = risks if plan.kind == "risks" else advise
             found = compose_kind(plan, question, self._fit(), outline, hits)
             found = self._most_direct(plan, *found, hits)
         return found if found[0] else None
 
+    @staticmethod
     def _fitting_recommendations(
-        self, plan: Plan, outline: Outline, question: str
+        plan: Plan, outline: Outline, question: str, fit: Fit
     ) -> tuple[str, list[Hit]]:
         """The recommendations closest in meaning to the business models a look-up names
         ("which recommendations fit the circular model?"), with the levers it asks for."""
-        fit = self._fit() if self._fit else None
-        if fit is None:
-            return "", []
         fitting = fit.recommendations(fit.embedder.embed_one(plan.question), plan.models,
                                       RECOMMENDATIONS_FOR_MODELS)
         keys = [k for k in plan.lists if k == "recommendations" or k.startswith("levers:")]

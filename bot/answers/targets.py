@@ -224,7 +224,7 @@ def carried_targets(question: str, history: Sequence[Turn]) -> list[str]:
     names_none = need_model and need_block and not any(p.search(question) for p in _LISTS.values())
     if names_none and _LISTS["contributors"].search(last):  # "any other nordic institutions?"
         out.append("contributors")
-    elif names_none and (listed := pointed_list(question, history)) is not None:
+    elif (listed := pointed_list(question, history)) is not None:  # names none of its own
         out.append(_CARRIED_LISTS[listed])
     last_user = next((t.get("content", "") for t in reversed(history)  # the last that named
                       if t.get("role") == "user" and models_in(t.get("content", ""))), "")  # one
